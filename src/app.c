@@ -1,0 +1,69 @@
+#include "app.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "transport/stdio.h"
+#include "banned.h"
+
+static const struct mcp_server_info server_info = {
+    .name = "awscli-mcp",
+    .title = "AWS CLI (CloudWatch Logs and Metrics)",
+    .version = AWSCLI_MCP_VERSION,
+    .instructions = "Use run_aws_cli to read CloudWatch Logs and Metrics with AWS CLI v2 "
+                    "commands, for example 'logs describe-log-groups' or 'logs "
+                    "filter-log-events --log-group-name NAME --limit 20'. Times are epoch "
+                    "milliseconds. Keep outputs small with --query, --max-items, "
+                    "--start-time and --filter-pattern.",
+    .list_ttl_ms = 300000,
+};
+
+int app_main(int argc, char **argv, app_extra_tools_fn extra)
+{
+    struct config cfg;
+    struct err e = ERR_INIT;
+    struct mcp_server *server = NULL;
+    int rc = 1;
+
+    if (config_load(&cfg, argc, argv, &e) < 0) {
+        fprintf(stderr, "awscli-mcp: %s\n", e.msg);
+        return 2;
+    }
+    if (cfg.mode == MODE_HELP) {
+        fputs(config_usage, stdout);
+        return 0;
+    }
+    if (cfg.mode == MODE_VERSION) {
+        printf("awscli-mcp %s\n", AWSCLI_MCP_VERSION);
+        return 0;
+    }
+    log_set_level((enum log_level)cfg.log_level);
+    /* A client that goes away mid-write must not kill the server. */
+    signal(SIGPIPE, SIG_IGN);
+
+    server = mcp_server_new(&server_info);
+    if (!server) {
+        log_msg(LOG_ERROR, "out of memory");
+        goto out;
+    }
+    if (extra && extra(server, &cfg) < 0) {
+        log_msg(LOG_ERROR, "registering extra tools failed");
+        goto out;
+    }
+
+    switch (cfg.mode) {
+    case MODE_STDIO:
+        rc = stdio_run(server, &cfg);
+        break;
+    default:
+        fprintf(stderr, "awscli-mcp: this mode is not available in this build\n");
+        rc = 2;
+        break;
+    }
+out:
+    mcp_server_free(server);
+    return rc;
+}

@@ -1,0 +1,41 @@
+#ifndef MCP_JSONRPC_H
+#define MCP_JSONRPC_H
+
+/*
+ * JSON-RPC 2.0 envelopes (https://www.jsonrpc.org/specification) as MCP uses them: error
+ * codes, message classification and reply construction. No I/O.
+ */
+
+#include <jansson.h>
+
+#define JSONRPC_PARSE_ERROR (-32700)
+#define JSONRPC_INVALID_REQUEST (-32600)
+#define JSONRPC_METHOD_NOT_FOUND (-32601)
+#define JSONRPC_INVALID_PARAMS (-32602)
+#define JSONRPC_INTERNAL_ERROR (-32603)
+/* MCP 2026-07-28 (basic/index.mdx, schema.mdx). */
+#define MCP_HEADER_MISMATCH (-32020)
+#define MCP_MISSING_CAPABILITY (-32021)
+#define MCP_UNSUPPORTED_VERSION (-32022)
+
+enum jsonrpc_kind {
+    JSONRPC_INVALID = 0, /* not a JSON-RPC 2.0 message */
+    JSONRPC_REQUEST,     /* method + id */
+    JSONRPC_NOTIFICATION, /* method, no id */
+    JSONRPC_RESPONSE     /* result or error + id */
+};
+
+/*
+ * Classifies one message (not a batch). For JSONRPC_INVALID, *why says what is wrong.
+ * An id must be a string or an integer (MCP forbids null ids for requests).
+ */
+enum jsonrpc_kind jsonrpc_classify(json_t *msg, const char **why);
+
+/* The message's id if it has a usable one (borrowed), else NULL. */
+json_t *jsonrpc_id(json_t *msg);
+
+/* New reply objects. `id` is borrowed (NULL becomes JSON null); `result` and `data` are stolen. */
+json_t *jsonrpc_result(json_t *id, json_t *result);
+json_t *jsonrpc_error(json_t *id, int code, const char *message, json_t *data);
+
+#endif
