@@ -11,7 +11,6 @@
 
 /* tools/list page size. One tool ships today; the cursor machinery keeps big registries honest. */
 #define TOOLS_PAGE_SIZE 50
-#define MAX_TOOLS 64
 
 /* Every revision served, newest first. Also the order of supportedVersions and -32022 data. */
 static const char *const versions[] = {MCP_VERSION_2026_07_28, MCP_VERSION_2025_11_25,
@@ -19,8 +18,8 @@ static const char *const versions[] = {MCP_VERSION_2026_07_28, MCP_VERSION_2025_
 
 struct mcp_server {
     struct mcp_server_info info;
-    const struct tool *tools[MAX_TOOLS];
-    size_t ntools;
+    const struct tool **tools;
+    size_t ntools, cap;
 };
 
 bool mcp_version_supported(const char *v)
@@ -69,15 +68,25 @@ struct mcp_server *mcp_server_new(const struct mcp_server_info *info)
 
 void mcp_server_free(struct mcp_server *s)
 {
+    if (s)
+        free(s->tools);
     free(s);
 }
 
 int mcp_server_add_tool(struct mcp_server *s, const struct tool *t)
 {
-    if (s->ntools == MAX_TOOLS || !t->name || !json_is_object(t->input_schema) || !t->call)
+    if (!t->name || !json_is_object(t->input_schema) || !t->call)
         return -1;
     if (mcp_server_find_tool(s, t->name))
         return -1;
+    if (s->ntools == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 8;
+        const struct tool **p = realloc(s->tools, cap * sizeof(*p));
+        if (!p)
+            return -1;
+        s->tools = p;
+        s->cap = cap;
+    }
     s->tools[s->ntools++] = t;
     return 0;
 }
@@ -613,5 +622,7 @@ void mcp_server_handle(struct mcp_server *s, struct mcp_session *session, json_t
         json_decref(replies);
         return;
     }
+    /* A batch is answered as a whole; errors of its members travel inside it. */
     out->msg = replies;
+    out->http_status = 200;
 }

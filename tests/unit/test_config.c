@@ -1,0 +1,131 @@
+/* Flags and AWSCLI_MCP_* variables: defaults, precedence, and one clear line per bad value. */
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "config.h"
+
+/* A writable argv (config_load keeps pointers into it, as into the real argv). */
+static char *argv_store[16];
+static char **make_argv(const char *first, ...)
+{
+    va_list ap;
+    int n = 0;
+    const char *a = first;
+
+    for (int i = 0; argv_store[i]; i++)
+        free(argv_store[i]);
+    argv_store[n++] = strdup("awscli-mcp");
+    va_start(ap, first);
+    while (a && n < 15) {
+        argv_store[n++] = strdup(a);
+        a = va_arg(ap, const char *);
+    }
+    va_end(ap);
+    argv_store[n] = NULL;
+    return argv_store;
+}
+#define ARGV(...) make_argv(__VA_ARGS__, (const char *)NULL)
+
+static int load(struct config *c, int argc, char **argv, struct err *e)
+{
+    return config_load(c, argc, argv, e);
+}
+
+static void expect_error(char **argv, int argc, const char *want)
+{
+    struct config c;
+    struct err e = ERR_INIT;
+    CHECK_INT(load(&c, argc, argv, &e), -1);
+    CHECK_CONTAINS(e.msg, want);
+}
+
+int main(void)
+{
+    struct config c;
+    struct err e = ERR_INIT;
+
+    unsetenv("AWS_LAMBDA_RUNTIME_API");
+    {
+        char **a = ARGV("serve");
+        CHECK_INT(load(&c, 1, a, &e), 0);
+        CHECK_INT(c.mode, MODE_SERVE);
+        CHECK_STR(c.listen_host, "127.0.0.1");
+        CHECK_INT(c.listen_port, 8080);
+        CHECK_STR(c.aws_cli, "aws");
+        CHECK_INT(c.timeout_s, 60);
+        CHECK_INT(c.max_output_bytes, 262144);
+        CHECK(c.max_concurrent >= 2);
+        CHECK(c.endpoint_url == NULL);
+        CHECK(c.auth_token == NULL);
+    }
+    {
+        char **a = ARGV("serve", "--listen", "[::1]:9000", "--timeout=5");
+        CHECK_INT(load(&c, 5, a, &e), 0);
+        CHECK_STR(c.listen_host, "::1");
+        CHECK_INT(c.listen_port, 9000);
+        CHECK_INT(c.timeout_s, 5);
+    }
+    {
+        char **a = ARGV("serve", "--listen", ":9001");
+        CHECK_INT(load(&c, 3, a, &e), 0);
+        CHECK_STR(c.listen_host, "127.0.0.1");
+        CHECK_INT(c.listen_port, 9001);
+    }
+    /* Environment, and flags beating it. */
+    setenv("AWSCLI_MCP_TIMEOUT_S", "7", 1);
+    setenv("AWSCLI_MCP_MAX_OUTPUT_BYTES", "4096", 1);
+    setenv("AWSCLI_MCP_ENDPOINT_URL", "http://127.0.0.1:5000", 1);
+    setenv("AWSCLI_MCP_AUTH_TOKEN", "0123456789abcdef0123", 1);
+    {
+        char **a = ARGV("stdio", "--timeout", "9");
+        CHECK_INT(load(&c, 3, a, &e), 0);
+        CHECK_INT(c.mode, MODE_STDIO);
+        CHECK_INT(c.timeout_s, 9);
+        CHECK_INT(c.max_output_bytes, 4096);
+        CHECK_STR(c.endpoint_url, "http://127.0.0.1:5000");
+        CHECK_STR(c.auth_token, "0123456789abcdef0123");
+    }
+    setenv("AWSCLI_MCP_TIMEOUT_S", "zero", 1);
+    expect_error(ARGV("stdio"), 1, "AWSCLI_MCP_TIMEOUT_S: 'zero' is not a whole number in 1..900");
+    unsetenv("AWSCLI_MCP_TIMEOUT_S");
+    setenv("AWSCLI_MCP_AUTH_TOKEN", "short", 1);
+    expect_error(ARGV("stdio"), 1, "AWSCLI_MCP_AUTH_TOKEN: a bearer token needs at least 16");
+    unsetenv("AWSCLI_MCP_AUTH_TOKEN");
+    setenv("AWSCLI_MCP_LOG_LEVEL", "chatty", 1);
+    expect_error(ARGV("stdio"), 1, "AWSCLI_MCP_LOG_LEVEL: 'chatty' is not one of");
+    unsetenv("AWSCLI_MCP_LOG_LEVEL");
+    setenv("AWSCLI_MCP_ENDPOINT_URL", "ftp://x", 1);
+    expect_error(ARGV("stdio"), 1, "is not an http:// or https:// URL");
+    unsetenv("AWSCLI_MCP_ENDPOINT_URL");
+
+    expect_error(ARGV("fly"), 1, "unknown mode 'fly'");
+    expect_error(ARGV("serve", "--nope"), 2, "unknown option '--nope'");
+    expect_error(ARGV("serve", "--listen"), 2, "--listen needs a value");
+    expect_error(ARGV("serve", "--listen", "127.0.0.1:99999"), 3, "port");
+    expect_error(ARGV("serve", "--timeout", "901"), 3, "--timeout: '901' is not a whole number");
+    expect_error(ARGV("serve", "--max-output-bytes", "12x"), 3, "'12x'");
+    expect_error(ARGV("proxy"), 1, "--url is required");
+
+    {
+        char **a = ARGV("serve", "--help");
+        CHECK_INT(load(&c, 2, a, &e), 0);
+        CHECK_INT(c.mode, MODE_HELP);
+        a = ARGV("-V");
+        CHECK_INT(load(&c, 1, a, &e), 0);
+        CHECK_INT(c.mode, MODE_VERSION);
+    }
+    /* No mode: Lambda when the Runtime API is there (the image's entrypoint), else help. */
+    {
+        char **a = make_argv(NULL);
+        CHECK_INT(load(&c, 1, a, &e), 0);
+        CHECK_INT(c.mode, MODE_HELP);
+        setenv("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001", 1);
+        CHECK_INT(load(&c, 1, a, &e), 0);
+        CHECK_INT(c.mode, MODE_LAMBDA);
+        unsetenv("AWS_LAMBDA_RUNTIME_API");
+    }
+    make_argv(NULL);
+    free(argv_store[0]);
+    return check_summary();
+}
