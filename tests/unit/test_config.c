@@ -27,16 +27,20 @@ static char **make_argv(const char *first, ...)
 }
 #define ARGV(...) make_argv(__VA_ARGS__, (const char *)NULL)
 
-static int load(struct config *c, int argc, char **argv, struct err *e)
+/* argc is counted from argv, so that the cases cannot get it wrong. */
+static int load(struct config *c, char **argv, struct err *e)
 {
+    int argc = 0;
+    while (argv[argc])
+        argc++;
     return config_load(c, argc, argv, e);
 }
 
-static void expect_error(char **argv, int argc, const char *want)
+static void expect_error(char **argv, const char *want)
 {
     struct config c;
     struct err e = ERR_INIT;
-    CHECK_INT(load(&c, argc, argv, &e), -1);
+    CHECK_INT(load(&c, argv, &e), -1);
     CHECK_CONTAINS(e.msg, want);
 }
 
@@ -48,7 +52,7 @@ int main(void)
     unsetenv("AWS_LAMBDA_RUNTIME_API");
     {
         char **a = ARGV("serve");
-        CHECK_INT(load(&c, 1, a, &e), 0);
+        CHECK_INT(load(&c, a, &e), 0);
         CHECK_INT(c.mode, MODE_SERVE);
         CHECK_STR(c.listen_host, "127.0.0.1");
         CHECK_INT(c.listen_port, 8080);
@@ -61,14 +65,14 @@ int main(void)
     }
     {
         char **a = ARGV("serve", "--listen", "[::1]:9000", "--timeout=5");
-        CHECK_INT(load(&c, 5, a, &e), 0);
+        CHECK_INT(load(&c, a, &e), 0);
         CHECK_STR(c.listen_host, "::1");
         CHECK_INT(c.listen_port, 9000);
         CHECK_INT(c.timeout_s, 5);
     }
     {
         char **a = ARGV("serve", "--listen", ":9001");
-        CHECK_INT(load(&c, 3, a, &e), 0);
+        CHECK_INT(load(&c, a, &e), 0);
         CHECK_STR(c.listen_host, "127.0.0.1");
         CHECK_INT(c.listen_port, 9001);
     }
@@ -79,7 +83,7 @@ int main(void)
     setenv("AWSCLI_MCP_AUTH_TOKEN", "0123456789abcdef0123", 1);
     {
         char **a = ARGV("stdio", "--timeout", "9");
-        CHECK_INT(load(&c, 3, a, &e), 0);
+        CHECK_INT(load(&c, a, &e), 0);
         CHECK_INT(c.mode, MODE_STDIO);
         CHECK_INT(c.timeout_s, 9);
         CHECK_INT(c.max_output_bytes, 4096);
@@ -87,41 +91,41 @@ int main(void)
         CHECK_STR(c.auth_token, "0123456789abcdef0123");
     }
     setenv("AWSCLI_MCP_TIMEOUT_S", "zero", 1);
-    expect_error(ARGV("stdio"), 1, "AWSCLI_MCP_TIMEOUT_S: 'zero' is not a whole number in 1..900");
+    expect_error(ARGV("stdio"), "AWSCLI_MCP_TIMEOUT_S: 'zero' is not a whole number in 1..900");
     unsetenv("AWSCLI_MCP_TIMEOUT_S");
     setenv("AWSCLI_MCP_AUTH_TOKEN", "short", 1);
-    expect_error(ARGV("stdio"), 1, "AWSCLI_MCP_AUTH_TOKEN: a bearer token needs at least 16");
+    expect_error(ARGV("stdio"), "AWSCLI_MCP_AUTH_TOKEN: a bearer token needs at least 16");
     unsetenv("AWSCLI_MCP_AUTH_TOKEN");
     setenv("AWSCLI_MCP_LOG_LEVEL", "chatty", 1);
-    expect_error(ARGV("stdio"), 1, "AWSCLI_MCP_LOG_LEVEL: 'chatty' is not one of");
+    expect_error(ARGV("stdio"), "AWSCLI_MCP_LOG_LEVEL: 'chatty' is not one of");
     unsetenv("AWSCLI_MCP_LOG_LEVEL");
     setenv("AWSCLI_MCP_ENDPOINT_URL", "ftp://x", 1);
-    expect_error(ARGV("stdio"), 1, "is not an http:// or https:// URL");
+    expect_error(ARGV("stdio"), "is not an http:// or https:// URL");
     unsetenv("AWSCLI_MCP_ENDPOINT_URL");
 
-    expect_error(ARGV("fly"), 1, "unknown mode 'fly'");
-    expect_error(ARGV("serve", "--nope"), 2, "unknown option '--nope'");
-    expect_error(ARGV("serve", "--listen"), 2, "--listen needs a value");
-    expect_error(ARGV("serve", "--listen", "127.0.0.1:99999"), 3, "port");
-    expect_error(ARGV("serve", "--timeout", "901"), 3, "--timeout: '901' is not a whole number");
-    expect_error(ARGV("serve", "--max-output-bytes", "12x"), 3, "'12x'");
-    expect_error(ARGV("proxy"), 1, "--url is required");
+    expect_error(ARGV("fly"), "unknown mode 'fly'");
+    expect_error(ARGV("serve", "--nope"), "unknown option '--nope'");
+    expect_error(ARGV("serve", "--listen"), "--listen needs a value");
+    expect_error(ARGV("serve", "--listen", "127.0.0.1:99999"), "port");
+    expect_error(ARGV("serve", "--timeout", "901"), "--timeout: '901' is not a whole number");
+    expect_error(ARGV("serve", "--max-output-bytes", "12x"), "'12x'");
+    expect_error(ARGV("proxy"), "--url is required");
 
     {
         char **a = ARGV("serve", "--help");
-        CHECK_INT(load(&c, 2, a, &e), 0);
+        CHECK_INT(load(&c, a, &e), 0);
         CHECK_INT(c.mode, MODE_HELP);
         a = ARGV("-V");
-        CHECK_INT(load(&c, 1, a, &e), 0);
+        CHECK_INT(load(&c, a, &e), 0);
         CHECK_INT(c.mode, MODE_VERSION);
     }
     /* No mode: Lambda when the Runtime API is there (the image's entrypoint), else help. */
     {
         char **a = make_argv(NULL);
-        CHECK_INT(load(&c, 1, a, &e), 0);
+        CHECK_INT(load(&c, a, &e), 0);
         CHECK_INT(c.mode, MODE_HELP);
         setenv("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001", 1);
-        CHECK_INT(load(&c, 1, a, &e), 0);
+        CHECK_INT(load(&c, a, &e), 0);
         CHECK_INT(c.mode, MODE_LAMBDA);
         unsetenv("AWS_LAMBDA_RUNTIME_API");
     }
