@@ -115,7 +115,8 @@ int tool_result_text(struct tool_result *r, const char *text, bool is_error)
         return -1;
     if (!r->content)
         r->content = json_array();
-    if (!r->content || json_array_append_new(r->content, block) < 0)
+    /* json_array_append_new steals block even when it fails, also for a NULL array. */
+    if (json_array_append_new(r->content, block) < 0)
         return -1;
     r->is_error = is_error;
     return 0;
@@ -177,7 +178,8 @@ static json_t *result_reply(struct call *c, json_t *result)
         json_t *meta = json_object_get(result, "_meta");
         if (!json_is_object(meta)) {
             meta = json_object();
-            json_object_set_new(result, "_meta", meta);
+            if (json_object_set_new(result, "_meta", meta) < 0)
+                meta = NULL; /* freed by the failed set */
         }
         json_object_set_new(meta, MCP_META_SERVER_INFO, server_info_json(c->s));
         json_object_set_new(result, "resultType", json_string("complete"));
