@@ -106,10 +106,11 @@ const char *runner_home_dir(struct err *e);
  * sequences) becomes one U+FFFD, as in Unicode's "substitution of maximal subparts". When
  * `cut` is true, the buffer is known to have been cut at the end (by a cap), and an incomplete
  * but so far valid sequence at the very end is removed instead of replaced.
- * b->max is ignored (the result can be longer than the input: each replaced byte may become
- * three). Returns the number of replacements made (0 = input was already valid), or -1 when
- * memory ran out (b is then unchanged).
+ * b->max is ignored: the result can be longer than the input (a replaced byte becomes three).
+ * Never fails: when memory runs out, each ill-formed byte becomes '?' instead, in place.
+ * Returns the number of ill-formed subsequences replaced (0 = none; a trimmed tail is not
+ * counted).
  */
-int utf8_repair(struct buf *b, bool cut) WUR;
+int utf8_repair(struct buf *b, bool cut);
 
 #endif

@@ -1,0 +1,733 @@
+/*
+ * Tests for src/awscli/runner: exit statuses, signals, deadline, cancellation, caps and
+ * draining, UTF-8 repair, descriptor and zombie hygiene, exec failures, environment, argv and
+ * concurrency. The child is tests/helpers/runner_child.c ($HELPERS_DIR/runner_child), never
+ * the AWS CLI.
+ */
+#include "awscli/runner.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "log.h"
+
+#include "banned.h"
+
+static char child_path[4096];
+static char helpers_dir[4096];
+
+/* Runs the helper with the given arguments (NULL-terminated) and options. */
+static int run_child(struct runner_opts *o, struct runner_result *r, struct err *e, ...)
+{
+    const char *argv[16];
+    va_list ap;
+    int n = 0;
+    const char *a;
+
+    argv[n++] = child_path;
+    va_start(ap, e);
+    while ((a = va_arg(ap, const char *)) != NULL && n < 15)
+        argv[n++] = a;
+    va_end(ap);
+    argv[n] = NULL;
+    o->argv = argv;
+    return runner_run(o, r, e);
+}
+
+/* Defaults first, then the test's own fields, which override them on purpose. */
+#pragma GCC diagnostic ignored "-Woverride-init"
+#define OPTS(...)                                                                                  \
+    (struct runner_opts)                                                                           \
+    {                                                                                              \
+        .max_stdout = 1 << 20, .max_stderr = 1 << 20, .term_grace_ms = 1000, __VA_ARGS__           \
+    }
+
+static int count_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *de;
+    int n = 0;
+
+    if (!d)
+        return -1;
+    while ((de = readdir(d)) != NULL)
+        if (de->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n - 1; /* the directory's own descriptor */
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
+    }
+}
+
+/* 'Z' for a zombie, 0 when the process is gone, its state letter otherwise. */
+static char proc_state(int pid)
+{
+    char path[64], line[512], *p;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+    f = fopen(path, "r");
+    if (!f)
+        return 0;
+    p = fgets(line, sizeof(line), f);
+    fclose(f);
+    if (!p || !(p = strrchr(line, ')')))
+        return '?';
+    return p[2];
+}
+
+static void test_exit_codes(void)
+{
+    static const int codes[] = {0, 1, 3, 42, 127, 255};
+    size_t i;
+
+    for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+        struct runner_opts o = OPTS();
+        struct runner_result r;
+        struct err e = ERR_INIT;
+        char num[16];
+
+        snprintf(num, sizeof(num), "%d", codes[i]);
+        CHECK_INT(run_child(&o, &r, &e, "exit", num, NULL), 0);
+        CHECK_INT(r.exit_code, codes[i]);
+        CHECK_INT(r.term_signal, 0);
+        CHECK(!r.timed_out && !r.cancelled && !r.stdout_truncated && !r.stderr_truncated);
+        runner_result_release(&r);
+    }
+}
+
+static void test_signals(void)
+{
+    static const int sigs[] = {SIGKILL, SIGTERM, SIGSEGV, SIGABRT, SIGPIPE};
+    size_t i;
+
+    for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        struct runner_opts o = OPTS();
+        struct runner_result r;
+        struct err e = ERR_INIT;
+        char num[16];
+
+        snprintf(num, sizeof(num), "%d", sigs[i]);
+        CHECK_INT(run_child(&o, &r, &e, "signal", num, NULL), 0);
+        CHECK_INT(r.term_signal, sigs[i]);
+        CHECK_INT(r.exit_code, 128 + sigs[i]);
+        CHECK(!r.timed_out);
+        runner_result_release(&r);
+    }
+}
+
+static void test_deadline_term(void)
+{
+    struct runner_opts o = OPTS(.deadline_ms = clock_mono_ms() + 300);
+    struct runner_result r;
+    struct err e = ERR_INIT;
+
+    CHECK_INT(run_child(&o, &r, &e, "sleep", "10000", NULL), 0);
+    CHECK(r.timed_out);
+    CHECK_INT(r.term_signal, SIGTERM);
+    CHECK_INT(r.exit_code, 128 + SIGTERM);
+    CHECK(r.duration_ms >= 250);
+    CHECK(r.duration_ms < 1500);
+    runner_result_release(&r);
+}
+
+static void test_deadline_kill(void)
+{
+    struct runner_opts o = OPTS(.deadline_ms = clock_mono_ms() + 300, .term_grace_ms = 300);
+    struct runner_result r;
+    struct err e = ERR_INIT;
+
+    CHECK_INT(run_child(&o, &r, &e, "ignore-term", "10000", NULL), 0);
+    CHECK(r.timed_out);
+    CHECK_INT(r.term_signal, SIGKILL);
+    CHECK_INT(r.exit_code, 137);
+    CHECK_STR(r.out.p, "ignoring\n");
+    CHECK(r.duration_ms >= 550);
+    CHECK(r.duration_ms < 2000);
+    runner_result_release(&r);
+
+    /* No grace: SIGKILL at the deadline. */
+    o = OPTS(.deadline_ms = clock_mono_ms() + 200, .term_grace_ms = 0);
+    CHECK_INT(run_child(&o, &r, &e, "ignore-term", "10000", NULL), 0);
+    CHECK(r.timed_out);
+    CHECK_INT(r.term_signal, SIGKILL);
+    CHECK(r.duration_ms < 1000);
+    runner_result_release(&r);
+}
+
+/* A child that closes its pipes but goes on running is still bound by the deadline. */
+static void test_deadline_closed_pipes(void)
+{
+    struct runner_opts o = OPTS(.deadline_ms = clock_mono_ms() + 300);
+    struct runner_result r;
+    struct err e = ERR_INIT;
+
+    CHECK_INT(run_child(&o, &r, &e, "close-sleep", "10000", NULL), 0);
+    CHECK(r.timed_out);
+    CHECK_INT(r.term_signal, SIGTERM);
+    CHECK(r.duration_ms < 1500);
+    runner_result_release(&r);
+
+    /* And one that closes them and exits soon is waited for, not left as a zombie. */
+    o = OPTS();
+    CHECK_INT(run_child(&o, &r, &e, "close-sleep", "150", NULL), 0);
+    CHECK_INT(r.exit_code, 0);
+    CHECK(!r.timed_out);
+    CHECK(r.duration_ms >= 140);
+    runner_result_release(&r);
+}
+
+static void test_cap_and_drain(void)
+{
+    struct runner_opts o = OPTS(.max_stdout = 64 * 1024, .deadline_ms = clock_mono_ms() + 20000);
+    struct runner_result r;
+    struct err e = ERR_INIT;
+    size_t i;
+    bool pattern = true;
+
+    CHECK_INT(run_child(&o, &r, &e, "write", "out", "10485760", NULL), 0);
+    CHECK_INT(r.exit_code, 0);
+    CHECK(!r.timed_out);
+    CHECK(r.stdout_truncated);
+    CHECK(!r.stderr_truncated);
+    CHECK_INT(r.out.len, 64 * 1024);
+    CHECK_INT(r.stdout_bytes, 10485760);
+    CHECK_INT(r.stderr_bytes, 0);
+    for (i = 0; i < r.out.len; i++)
+        pattern = pattern && r.out.p[i] == (char)('a' + i % 26);
+    CHECK(pattern);
+    CHECK(r.duration_ms < 5000);
+    printf("drain: 10 MiB through a 64 KiB cap in %lld ms\n", r.duration_ms);
+    runner_result_release(&r);
+
+    /* Exactly at the cap is not truncation. */
+    o = OPTS(.max_stdout = 1000);
+    CHECK_INT(run_child(&o, &r, &e, "write", "out", "1000", NULL), 0);
+    CHECK(!r.stdout_truncated);
+    CHECK_INT(r.out.len, 1000);
+    runner_result_release(&r);
+
+    /* A cap of 0 keeps nothing and still drains. */
+    o = OPTS(.max_stdout = 0);
+    CHECK_INT(run_child(&o, &r, &e, "write", "out", "300000", NULL), 0);
+    CHECK(r.stdout_truncated);
+    CHECK_INT(r.out.len, 0);
+    CHECK_STR(r.out.p, "");
+    CHECK_INT(r.stdout_bytes, 300000);
+    runner_result_release(&r);
+}
+
+static void test_stderr_cap(void)
+{
+    struct runner_opts o = OPTS(.max_stdout = 10, .max_stderr = 1000);
+    struct runner_result r;
+    struct err e = ERR_INIT;
+
+    CHECK_INT(run_child(&o, &r, &e, "write", "err", "100000", NULL), 0);
+    CHECK_INT(r.exit_code, 0);
+    CHECK(r.stderr_truncated);
+    CHECK(!r.stdout_truncated);
+    CHECK_INT(r.err.len, 1000);
+    CHECK_INT(r.stderr_bytes, 100000);
+    CHECK_INT(r.out.len, 0);
+    runner_result_release(&r);
+
+    /* Both pipes at once, both past the pipe capacity: no deadlock, both counted. */
+    o = OPTS(.max_stdout = 5000, .max_stderr = 7000, .deadline_ms = clock_mono_ms() + 20000);
+    CHECK_INT(run_child(&o, &r, &e, "both", "2000000", "3000000", NULL), 0);
+    CHECK_INT(r.exit_code, 0);
+    CHECK(!r.timed_out);
+    CHECK_INT(r.out.len, 5000);
+    CHECK_INT(r.err.len, 7000);
+    CHECK_INT(r.stdout_bytes, 2000000);
+    CHECK_INT(r.stderr_bytes, 3000000);
+    CHECK(r.stdout_truncated && r.stderr_truncated);
+    runner_result_release(&r);
+}
+
+struct utf8_case {
+    const char *in;
+    size_t in_len;
+    bool cut;
+    const char *want;
+    size_t want_len;
+    int replaced;
+};
+
+#define U(s) s, sizeof(s) - 1
+#define FFFD "\xEF\xBF\xBD"
+
+static void test_utf8_repair_table(void)
+{
+    static const struct utf8_case cases[] = {
+        {U(""), false, U(""), 0},
+        {U("plain ascii"), false, U("plain ascii"), 0},
+        {U("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9D\x84\x9E"), false,
+         U("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9D\x84\x9E"), 0},
+        {U("\xEF\xBF\xBF\xF4\x8F\xBF\xBF"), false, U("\xEF\xBF\xBF\xF4\x8F\xBF\xBF"), 0},
+        {U("a\x80"
+           "b"),
+         false, U("a" FFFD "b"), 1},
+        {U("\xFF"), false, U(FFFD), 1},
+        {U("\xFF"), true, U(FFFD), 1},           /* an invalid lead byte is not a cut sequence */
+        {U("\xC0\xAF"), false, U(FFFD FFFD), 2}, /* overlong '/' */
+        {U("\xE0\x80\xAF"), false, U(FFFD FFFD FFFD), 3},          /* overlong, three bytes */
+        {U("\xED\xA0\x80"), false, U(FFFD FFFD FFFD), 3},          /* surrogate U+D800 */
+        {U("\xF4\x90\x80\x80"), false, U(FFFD FFFD FFFD FFFD), 4}, /* past U+10FFFF */
+        {U("\xF5\x80"), false, U(FFFD FFFD), 2},
+        {U("\xE2\x28\xA1"), false, U(FFFD "(" FFFD), 2},
+        {U("\xE2\x82"
+           "x"),
+         false, U(FFFD "x"), 1}, /* maximal subpart E2 82 is one U+FFFD */
+        {U("\xF0\x9F\x98"
+           "x"),
+         false, U(FFFD "x"), 1},
+        {U("ab\xC3"), false, U("ab" FFFD), 1}, /* the child's own output ended mid-sequence */
+        {U("ab\xC3"), true, U("ab"), 0},       /* the cap cut it: trimmed, not replaced */
+        {U("a\xE2\x82"), true, U("a"), 0},
+        {U("a\xF0\x9F\x98"), true, U("a"), 0},
+        {U("\x80"
+           "a\xF0\x9F\x98"),
+         true, U(FFFD "a"), 1},                      /* repair and trim together */
+        {U("a\xE0\x80"), true, U("a" FFFD FFFD), 2}, /* E0 80 could never complete */
+        {U("a\0b"), false, U("a\0b"), 0},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const struct utf8_case *c = &cases[i];
+        struct buf b = BUF_INIT(0);
+        int n;
+
+        CHECK_INT(buf_add(&b, c->in, c->in_len), 0);
+        n = utf8_repair(&b, c->cut);
+        if (n != c->replaced || b.len != c->want_len || memcmp(b.p, c->want, b.len) != 0) {
+            fprintf(stderr, "utf8 case %zu: got %d replacements, %zu bytes\n", i, n, b.len);
+            CHECK(0);
+        } else {
+            CHECK(1);
+        }
+        CHECK(b.p[b.len] == '\0');
+        buf_release(&b);
+    }
+}
+
+static void test_utf8_through_runner(void)
+{
+    struct runner_opts o = OPTS();
+    struct runner_result r;
+    struct err e = ERR_INIT;
+
+    CHECK_INT(run_child(&o, &r, &e, "hex", "ff41c3", NULL), 0);
+    CHECK_STR(r.out.p, FFFD "A" FFFD);
+    CHECK(!r.stdout_truncated);
+    runner_result_release(&r);
+
+    CHECK_INT(run_child(&o, &r, &e, "hexerr", "80", NULL), 0);
+    CHECK_STR(r.err.p, FFFD);
+    runner_result_release(&r);
+
+    /* "aaé" cut after the first byte of é by a cap of 3: the half character goes. */
+    o = OPTS(.max_stdout = 3);
+    CHECK_INT(run_child(&o, &r, &e, "hex", "6161c3a9", NULL), 0);
+    CHECK_STR(r.out.p, "aa");
+    CHECK(r.stdout_truncated);
+    CHECK_INT(r.stdout_bytes, 4);
+    runner_result_release(&r);
+
+    /* Replacement grows the text; the result still respects the cap, on a boundary. */
+    o = OPTS(.max_stdout = 4);
+    CHECK_INT(run_child(&o, &r, &e, "hex", "ffffff41", NULL), 0);
+    CHECK_STR(r.out.p, FFFD);
+    CHECK(r.out.len <= 4);
+    CHECK(r.stdout_truncated);
+    runner_result_release(&r);
+}
+
+static void test_fds(void)
+{
+    struct runner_opts o = OPTS();
+    struct runner_result r;
+    struct err e = ERR_INIT;
+    int leak = open("/dev/null", O_RDONLY); /* deliberately not close-on-exec */
+    int before, after, i, ok = 0;
+
+    CHECK(leak >= 0);
+    CHECK_INT(run_child(&o, &r, &e, "fds", NULL), 0);
+    CHECK_STR(r.out.p, "0\n1\n2\n");
+    runner_result_release(&r);
+
+    CHECK_INT(run_child(&o, &r, &e, "stdin", NULL), 0);
+    CHECK_STR(r.out.p, "0 eof\n");
+    runner_result_release(&r);
+
+    before = count_fds();
+    for (i = 0; i < 100; i++) {
+        if (run_child(&o, &r, &e, i % 2 ? "write" : "exit", i % 2 ? "err" : "0", "5000", NULL) ==
+                0 &&
+            r.exit_code == 0)
+            ok++;
+        runner_result_release(&r);
+    }
+    /* Failures to start must not leak either. */
+    for (i = 0; i < 10; i++) {
+        const char *argv[] = {"/nonexistent/prog", NULL};
+        o.argv = argv;
+        CHECK_INT(runner_run(&o, &r, &e), -1);
+        runner_result_release(&r);
+    }
+    after = count_fds();
+    CHECK_INT(ok, 100);
+    CHECK_INT(after, before);
+    close(leak);
+}
+
+static void test_no_zombies(void)
+{
+    errno = 0;
+    CHECK_INT(waitpid(-1, NULL, WNOHANG), -1);
+    CHECK_INT(errno, ECHILD);
+}
+
+static void test_child_state(void)
+{
+    struct runner_opts o = OPTS();
+    struct runner_result r;
+    struct err e = ERR_INIT;
+    struct sigaction ign, old_pipe, old_int;
+    sigset_t usr1, old_mask;
+
+    /* The parent ignores SIGPIPE and SIGINT and blocks SIGUSR1: the child must see none of it. */
+    memset(&ign, 0, sizeof(ign));
+    ign.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ign, &old_pipe);
+    sigaction(SIGINT, &ign, &old_int);
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &usr1, &old_mask);
+
+    CHECK_INT(run_child(&o, &r, &e, "state", NULL), 0);
+    CHECK_STR(r.out.p, "pgrp=1 mask=0 pipe=default int=default\n");
+    runner_result_release(&r);
+
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+    sigaction(SIGPIPE, &old_pipe, NULL);
+    sigaction(SIGINT, &old_int, NULL);
+}
+
+struct canceller {
+    atomic_bool *flag;
+    long after_ms;
+};
+
+static void *cancel_later(void *arg)
+{
+    struct canceller *c = arg;
+    sleep_ms(c->after_ms);
+    atomic_store(c->flag, true);
+    return NULL;
+}
+
+static void test_cancel(void)
+{
+    atomic_bool flag = false;
+    struct canceller c = {&flag, 200};
+    struct runner_opts o = OPTS(.cancel = &flag, .deadline_ms = clock_mono_ms() + 20000);
+    struct runner_result r;
+    struct err e = ERR_INIT;
+    pthread_t t;
+    long long t0 = clock_mono_ms();
+
+    CHECK_INT(pthread_create(&t, NULL, cancel_later, &c), 0);
+    CHECK_INT(run_child(&o, &r, &e, "ignore-term", "10000", NULL), 0);
+    pthread_join(t, NULL);
+    CHECK(r.cancelled);
+    CHECK(!r.timed_out);
+    CHECK_INT(r.term_signal, SIGKILL);
+    CHECK(clock_mono_ms() - t0 < 200 + 50 + 250);
+    printf("cancel: flag set at 200 ms, run returned at %lld ms\n", clock_mono_ms() - t0);
+    runner_result_release(&r);
+
+    /* Already set before the start: killed at once. */
+    o = OPTS(.cancel = &flag);
+    CHECK_INT(run_child(&o, &r, &e, "sleep", "10000", NULL), 0);
+    CHECK(r.cancelled);
+    CHECK(r.duration_ms < 500);
+    runner_result_release(&r);
+}
+
+static void test_grandchild(void)
+{
+    struct runner_opts o = OPTS(.deadline_ms = clock_mono_ms() + 20000);
+    struct runner_result r;
+    struct err e = ERR_INIT;
+    int gpid, i;
+    char st = 'S';
+
+    CHECK_INT(run_child(&o, &r, &e, "grandchild", "10000", NULL), 0);
+    CHECK_INT(r.exit_code, 0);
+    CHECK(!r.timed_out);
+    CHECK(r.duration_ms < 1000);
+    gpid = (int)strtol(r.out.p, NULL, 10);
+    CHECK(gpid > 0);
+    /* The group kill ended the grandchild: gone, or a zombie waiting for init. */
+    for (i = 0; i < 100 && gpid > 0; i++) {
+        st = proc_state(gpid);
+        if (st == 0 || st == 'Z')
+            break;
+        sleep_ms(10);
+    }
+    CHECK(st == 0 || st == 'Z');
+    runner_result_release(&r);
+
+    /* A grandchild that left the group survives the kill but cannot hold the run open: the
+     * pipes are read for a bounded time after the child's exit. */
+    CHECK_INT(run_child(&o, &r, &e, "escape", "10000", NULL), 0);
+    CHECK_INT(r.exit_code, 0);
+    CHECK(r.duration_ms < 1000);
+    gpid = (int)strtol(r.out.p, NULL, 10);
+    CHECK(gpid > 0);
+    if (gpid > 0)
+        kill(gpid, SIGKILL);
+    runner_result_release(&r);
+}
+
+static void test_exec_failures(void)
+{
+    struct runner_opts o = OPTS();
+    struct runner_result r;
+    struct err e = ERR_INIT;
+    const char *missing[] = {"/nonexistent/aws", "logs", NULL};
+    const char *noexec[] = {"/etc/passwd", NULL};
+    const char *bypath[] = {"runner_child", "argv", "found", NULL};
+    const char *nopath[] = {"runner_child", NULL};
+    const char *dir[] = {"/tmp", NULL};
+    char path_var[4200];
+    const char *env[] = {path_var, NULL};
+    const char *badpath[] = {"PATH=/nonexistent:relative/dir", NULL};
+
+    o.argv = missing;
+    CHECK_INT(runner_run(&o, &r, &e), -1);
+    CHECK_STR(e.msg, "cannot run /nonexistent/aws: No such file or directory");
+    CHECK_INT(r.exit_code, -1);
+    runner_result_release(&r);
+
+    o.argv = noexec;
+    CHECK_INT(runner_run(&o, &r, &e), -1);
+    CHECK_STR(e.msg, "cannot run /etc/passwd: Permission denied");
+    runner_result_release(&r);
+
+    o.argv = dir;
+    CHECK_INT(runner_run(&o, &r, &e), -1);
+    CHECK_STR(e.msg, "cannot run /tmp: Permission denied");
+    runner_result_release(&r);
+
+    snprintf(path_var, sizeof(path_var), "PATH=/nonexistent::.:%s", helpers_dir);
+    o.argv = bypath;
+    o.env = env;
+    CHECK_INT(runner_run(&o, &r, &e), 0);
+    CHECK_STR(r.out.p, "found\n");
+    runner_result_release(&r);
+
+    o.argv = nopath;
+    o.env = badpath;
+    CHECK_INT(runner_run(&o, &r, &e), -1);
+    CHECK_CONTAINS(e.msg, "cannot run runner_child: not found in PATH");
+    runner_result_release(&r);
+
+    o = OPTS(.cwd = "/nonexistent-dir");
+    CHECK_INT(run_child(&o, &r, &e, "pwd", NULL), -1);
+    CHECK_CONTAINS(e.msg, "cannot change directory to /nonexistent-dir: No such file");
+    runner_result_release(&r);
+
+    o = OPTS(.cwd = "/");
+    CHECK_INT(run_child(&o, &r, &e, "pwd", NULL), 0);
+    CHECK_STR(r.out.p, "/\n");
+    runner_result_release(&r);
+
+    o = OPTS(.argv = NULL);
+    CHECK_INT(runner_run(&o, &r, &e), -1);
+    CHECK_INT(r.exit_code, -1);
+    runner_result_release(&r);
+    runner_result_release(&r); /* safe twice */
+}
+
+static void test_env_and_argv(void)
+{
+    const char *env[] = {"A=1", "B=two words", "EMPTY=", NULL};
+    struct runner_opts o = OPTS(.env = env);
+    struct runner_result r;
+    struct err e = ERR_INIT;
+
+    CHECK_INT(run_child(&o, &r, &e, "env", NULL), 0);
+    CHECK_STR(r.out.p, "A=1\nB=two words\nEMPTY=\n");
+    runner_result_release(&r);
+
+    o = OPTS(.env = NULL);
+    CHECK_INT(run_child(&o, &r, &e, "env", NULL), 0);
+    CHECK_STR(r.out.p, "");
+    runner_result_release(&r);
+
+    /* Words reach the child verbatim: no shell, no expansion. */
+    CHECK_INT(run_child(&o, &r, &e, "argv", "a b", "$(id)", "", ";|&", "*", "'q'", NULL), 0);
+    CHECK_STR(r.out.p, "a b\n$(id)\n\n;|&\n*\n'q'\n");
+    runner_result_release(&r);
+}
+
+struct worker {
+    int id, ok;
+};
+
+static void *worker_run(void *arg)
+{
+    struct worker *w = arg;
+    int j;
+
+    for (j = 0; j < 10; j++) {
+        struct runner_opts o = OPTS(.max_stdout = 100, .deadline_ms = clock_mono_ms() + 20000);
+        struct runner_result r;
+        struct err e = ERR_INIT;
+        char token[32], want[40];
+
+        snprintf(token, sizeof(token), "t%d-%d", w->id, j);
+        snprintf(want, sizeof(want), "%s\n", token);
+        if (j % 3 == 2) {
+            if (run_child(&o, &r, &e, "write", "out", "200000", NULL) == 0 &&
+                r.stdout_bytes == 200000 && r.out.len == 100 && r.exit_code == 0)
+                w->ok++;
+        } else if (run_child(&o, &r, &e, "argv", token, NULL) == 0 && strcmp(r.out.p, want) == 0 &&
+                   r.exit_code == 0) {
+            w->ok++;
+        }
+        runner_result_release(&r);
+    }
+    return NULL;
+}
+
+static void test_concurrency(void)
+{
+    pthread_t t[8];
+    struct worker w[8];
+    int i, ok = 0, before = count_fds();
+    long long t0 = clock_mono_ms();
+
+    for (i = 0; i < 8; i++) {
+        w[i] = (struct worker){i, 0};
+        CHECK_INT(pthread_create(&t[i], NULL, worker_run, &w[i]), 0);
+    }
+    for (i = 0; i < 8; i++) {
+        pthread_join(t[i], NULL);
+        ok += w[i].ok;
+    }
+    CHECK_INT(ok, 80);
+    CHECK_INT(count_fds(), before);
+    printf("concurrency: 8 threads x 10 runs in %lld ms\n", clock_mono_ms() - t0);
+}
+
+static void test_home_dir(void)
+{
+    struct err e = ERR_INIT;
+    const char *h1 = runner_home_dir(&e), *h2 = runner_home_dir(&e);
+    struct stat st;
+
+    CHECK(h1 != NULL);
+    CHECK(h1 == h2);
+    if (!h1)
+        return;
+    CHECK_CONTAINS(h1, "/awscli-mcp-home-");
+    CHECK(strncmp(h1, getenv("TMPDIR"), strlen(getenv("TMPDIR"))) == 0);
+    CHECK_INT(stat(h1, &st), 0);
+    CHECK(S_ISDIR(st.st_mode));
+    CHECK_INT(st.st_mode & 07777, 0700);
+    CHECK_INT(st.st_uid, getuid());
+    CHECK_INT(access(h1, W_OK), 0);
+}
+
+static void test_overhead(void)
+{
+    const char *argv[] = {"/bin/true", NULL};
+    struct runner_opts o = OPTS(.argv = argv);
+    struct runner_result r;
+    struct err e = ERR_INIT;
+    struct timespec a, b;
+    int i, ok = 0, n = 200;
+    double us;
+
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    for (i = 0; i < n; i++) {
+        if (runner_run(&o, &r, &e) == 0 && r.exit_code == 0)
+            ok++;
+        runner_result_release(&r);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    us = ((double)(b.tv_sec - a.tv_sec) * 1e6 + (double)(b.tv_nsec - a.tv_nsec) / 1e3) / n;
+    CHECK_INT(ok, n);
+    printf("overhead: runner_run(/bin/true) %.0f us per run (mean of %d)\n", us, n);
+}
+
+int main(void)
+{
+    const char *dir = getenv("HELPERS_DIR");
+    char tmpl[] = "/tmp/test_runner_tmpdir_XXXXXX";
+    char *tmpdir;
+
+    if (!dir) {
+        fprintf(stderr, "HELPERS_DIR is not set (run through ctest)\n");
+        return 1;
+    }
+    snprintf(helpers_dir, sizeof(helpers_dir), "%s", dir);
+    snprintf(child_path, sizeof(child_path), "%s/runner_child", dir);
+    if (access(child_path, X_OK) != 0) {
+        fprintf(stderr, "%s is missing\n", child_path);
+        return 1;
+    }
+    tmpdir = mkdtemp(tmpl);
+    if (!tmpdir || setenv("TMPDIR", tmpdir, 1) != 0)
+        return 1;
+
+    test_home_dir();
+    test_exit_codes();
+    test_signals();
+    test_deadline_term();
+    test_deadline_kill();
+    test_deadline_closed_pipes();
+    test_cap_and_drain();
+    test_stderr_cap();
+    test_utf8_repair_table();
+    test_utf8_through_runner();
+    test_fds();
+    test_child_state();
+    test_cancel();
+    test_grandchild();
+    test_exec_failures();
+    test_env_and_argv();
+    test_concurrency();
+    test_overhead();
+    test_no_zombies();
+
+    {
+        struct err e = ERR_INIT;
+        const char *home = runner_home_dir(&e);
+        if (home)
+            rmdir(home);
+        rmdir(tmpdir);
+    }
+    return check_summary();
+}
