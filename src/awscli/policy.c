@@ -1,0 +1,680 @@
+#include "policy.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+
+#include "banned.h"
+
+#define E_PARAMS   (-32602)
+#define E_INTERNAL (-32603)
+
+/* How much of an offending word a message quotes; err.msg has 256 bytes in all. */
+#define QUOTE_MAX 48
+
+struct pattern {
+    char *svc; /* glob */
+    char *op;  /* glob */
+};
+
+struct policy {
+    struct pattern *allow, *deny;
+    size_t nallow, ndeny;
+    char *summary;
+};
+
+/*
+ * The global options of AWS CLI 2.9.19 (awscli/data/cli.json plus --version). The CLI parses
+ * them with Python argparse over the whole command line, before the service sees any word, so
+ * they are recognised anywhere in the command and under any unambiguous prefix. `refused`
+ * says why an option is never allowed (NULL: allowed).
+ */
+struct global_opt {
+    const char *name;
+    bool takes_value;
+    const char *refused;
+};
+
+static const struct global_opt globals[] = {
+    {"--debug", false, "it logs request signing details and credential sources"},
+    {"--endpoint-url", true,
+     "it would send requests signed with the server's credentials to another host"},
+    {"--no-verify-ssl", false, "it turns off TLS certificate checks"},
+    {"--no-paginate", false, NULL},
+    {"--output", true, NULL},
+    {"--query", true, NULL},
+    {"--profile", true, "the server chooses the credentials"},
+    {"--region", true, NULL},
+    {"--version", false, NULL},
+    {"--color", true, NULL},
+    {"--no-sign-request", false, "requests are always signed with the server's credentials"},
+    {"--ca-bundle", true, "it would make the CLI read a local file and trust other certificates"},
+    {"--cli-read-timeout", true, NULL},
+    {"--cli-connect-timeout", true, NULL},
+    {"--cli-binary-format", true, NULL},
+    {"--no-cli-pager", false, NULL},
+    {"--cli-auto-prompt", false, "it is interactive"},
+    {"--no-cli-auto-prompt", false, NULL},
+};
+
+/*
+ * Options of the operation parser that are never allowed. The operation parser is argparse
+ * too, so prefixes count here as well (--cli-input-j is --cli-input-json).
+ */
+static const struct {
+    const char *name;
+    const char *reason;
+} refused_opts[] = {
+    {"--cli-input-json",
+     "it loads parameters from a file or URL: give each parameter as an option"},
+    {"--cli-input-yaml",
+     "it loads parameters from a file or URL: give each parameter as an option"},
+    {"--unmask", "it reveals log data that CloudWatch Logs data protection masks"},
+};
+
+/* Value prefixes that make the CLI read a local file (paramfile) or fetch a URL. */
+static const char *const loading_schemes[] = {"file://", "fileb://", "http://", "https://"};
+
+/*
+ * Commands refused whatever ALLOW says, with the reason given to the caller. Globs as in
+ * patterns. See docs/security.md for why each is here.
+ */
+struct hard_rule {
+    const char *svc, *op, *reason;
+};
+
+static const struct hard_rule hard_rules[] = {
+    {"configure", "*", "it reads and writes the CLI's configuration and credential files"},
+    {"history", "*", "it reads the CLI's local command history"},
+    {"help", "*", "help pages are not served here"},
+    {"cli-dev", "*", "it is a CLI developer tool"},
+    {"logs", "start-live-tail", "it streams without end: use filter-log-events --start-time"},
+    {"logs", "get-log-object", "it streams without end: use get-log-events"},
+    /* Customizations that read or write local files, or run other programs. */
+    {"s3", "cp", "it reads or writes local files"},
+    {"s3", "mv", "it reads or writes local files"},
+    {"s3", "sync", "it reads or writes local files"},
+    {"s3", "presign", "it hands out a URL signed with the server's credentials"},
+    {"cloudformation", "package", "it reads local files"},
+    {"cloudformation", "deploy", "it reads local files"},
+    {"cloudfront", "sign", "it reads a local private key"},
+    {"codeartifact", "login", "it writes local configuration and runs other programs"},
+    {"codecommit", "credential-helper", "it hands out credentials"},
+    {"deploy", "push", "it reads local files"},
+    {"deploy", "install", "it writes local files"},
+    {"deploy", "uninstall", "it writes local files"},
+    {"deploy", "register", "it writes local files"},
+    {"deploy", "deregister", "it writes local files"},
+    {"ec2", "get-password-data", "it reads a local private key"},
+    {"ecs", "execute-command", "it runs another program"},
+    {"ecs", "deploy", "it reads local files"},
+    {"eks", "update-kubeconfig", "it writes local files"},
+    {"eks", "get-token", "it hands out credentials"},
+    {"emr", "ssh", "it runs other programs with local key files"},
+    {"emr", "socks", "it runs other programs with local key files"},
+    {"emr", "get", "it writes local files"},
+    {"emr", "put", "it reads local files"},
+    {"gamelift", "upload-build", "it reads local files"},
+    {"gamelift", "get-game-session-log", "it writes local files"},
+    {"lightsail", "push-container-image", "it runs another program"},
+    {"opsworks", "register", "it runs other programs"},
+    {"servicecatalog", "generate", "it reads local files"},
+    {"ssm", "start-session", "it runs another program"},
+    {"sso", "login", "it writes local files"},
+    {"sso", "logout", "it writes local files"},
+    {"*", "wizard", "it is interactive"},
+    /* Operations that mint or hand out credentials. */
+    {"sts", "assume-role*", "it hands out credentials"},
+    {"sts", "assume-root", "it hands out credentials"},
+    {"sts", "get-session-token", "it hands out credentials"},
+    {"sts", "get-federation-token", "it hands out credentials"},
+    {"sts", "get-delegated-access-token", "it hands out credentials"},
+    {"sts", "get-web-identity-token", "it hands out credentials"},
+    {"ecr", "get-login*", "it hands out credentials"},
+    {"ecr", "get-authorization-token", "it hands out credentials"},
+    {"ecr-public", "get-login*", "it hands out credentials"},
+    {"ecr-public", "get-authorization-token", "it hands out credentials"},
+    {"codeartifact", "get-authorization-token", "it hands out credentials"},
+    {"rds", "generate-db-auth-token", "it hands out credentials"},
+    {"dsql", "generate-db-connect*", "it hands out credentials"},
+    {"redshift", "get-cluster-credentials*", "it hands out credentials"},
+    {"redshift-serverless", "get-credentials", "it hands out credentials"},
+    {"sso", "get-role-credentials", "it hands out credentials"},
+    {"cognito-identity", "get-credentials-for-identity", "it hands out credentials"},
+    {"cognito-identity", "get-open-id-token*", "it hands out credentials"},
+};
+
+/*
+ * Operations with a streaming body (AWS CLI 2.9.19's models: has_streaming_input/output or an
+ * event stream). The CLI reads such a body from a local path given as a parameter, or writes
+ * it to a local path given as a positional "outfile", so each one reads or writes local files.
+ */
+static const struct {
+    const char *svc, *op;
+} streaming_ops[] = {
+    {"apigateway", "get-export"},
+    {"apigateway", "get-sdk"},
+    {"apigateway", "import-api-keys"},
+    {"apigateway", "import-documentation-parts"},
+    {"apigateway", "import-rest-api"},
+    {"apigateway", "put-rest-api"},
+    {"apigatewaymanagementapi", "post-to-connection"},
+    {"apigatewayv2", "export-api"},
+    {"appconfig", "create-hosted-configuration-version"},
+    {"appconfig", "get-configuration"},
+    {"appconfig", "get-hosted-configuration-version"},
+    {"appconfigdata", "get-latest-configuration"},
+    {"appsync", "get-introspection-schema"},
+    {"backupstorage", "get-chunk"},
+    {"backupstorage", "get-object-metadata"},
+    {"backupstorage", "notify-object-complete"},
+    {"backupstorage", "put-chunk"},
+    {"backupstorage", "put-object"},
+    {"cloudfront", "get-function"},
+    {"cloudsearchdomain", "upload-documents"},
+    {"codeartifact", "get-package-version-asset"},
+    {"codeguruprofiler", "get-profile"},
+    {"codeguruprofiler", "post-agent-profile"},
+    {"ebs", "get-snapshot-block"},
+    {"ebs", "put-snapshot-block"},
+    {"glacier", "get-job-output"},
+    {"glacier", "upload-archive"},
+    {"glacier", "upload-multipart-part"},
+    {"iot-data", "delete-thing-shadow"},
+    {"iot-data", "get-thing-shadow"},
+    {"iot-data", "publish"},
+    {"iot-data", "update-thing-shadow"},
+    {"iotwireless", "get-position-estimate"},
+    {"iotwireless", "get-resource-position"},
+    {"iotwireless", "update-resource-position"},
+    {"kinesis", "subscribe-to-shard"},
+    {"kinesis-video-archived-media", "get-clip"},
+    {"kinesis-video-archived-media", "get-media-for-fragment-list"},
+    {"kinesis-video-media", "get-media"},
+    {"lakeformation", "get-work-unit-results"},
+    {"lambda", "invoke"},
+    {"lambda", "invoke-async"},
+    {"lex-runtime", "post-content"},
+    {"lex-runtime", "put-session"},
+    {"lexv2-runtime", "put-session"},
+    {"lexv2-runtime", "recognize-utterance"},
+    {"lexv2-runtime", "start-conversation"},
+    {"location", "get-map-glyphs"},
+    {"location", "get-map-sprites"},
+    {"location", "get-map-style-descriptor"},
+    {"location", "get-map-tile"},
+    {"lookoutvision", "detect-anomalies"},
+    {"medialive", "describe-input-device-thumbnail"},
+    {"mediastore-data", "get-object"},
+    {"mediastore-data", "put-object"},
+    {"mobile", "create-project"},
+    {"mobile", "update-project"},
+    {"omics", "get-read-set"},
+    {"omics", "get-reference"},
+    {"polly", "synthesize-speech"},
+    {"s3api", "get-object"},
+    {"s3api", "get-object-torrent"},
+    {"s3api", "put-object"},
+    {"s3api", "select-object-content"},
+    {"s3api", "upload-part"},
+    {"s3api", "write-get-object-response"},
+    {"sagemaker-geospatial", "get-tile"},
+    {"sagemaker-runtime", "invoke-endpoint"},
+    {"schemas", "get-code-binding-source"},
+    {"workmailmessageflow", "get-raw-message-content"},
+};
+
+/* The read-only default of the design ("The tool"), matching the IAM role in terraform/. */
+static const struct {
+    const char *svc, *op;
+} default_allow[] = {
+    {"logs", "describe-*"},
+    {"logs", "list-*"},
+    {"logs", "get-*"},
+    {"logs", "filter-log-events"},
+    {"logs", "start-query"},
+    {"logs", "stop-query"},
+    {"logs", "test-metric-filter"},
+    {"cloudwatch", "describe-*"},
+    {"cloudwatch", "list-*"},
+    {"cloudwatch", "get-*"},
+    {"cloudwatch", "filter-log-events"},
+    {"cloudwatch", "start-query"},
+    {"cloudwatch", "stop-query"},
+    {"cloudwatch", "test-metric-filter"},
+    {"sts", "get-caller-identity"},
+};
+
+#define DEFAULT_SUMMARY                                                                            \
+    "logs and cloudwatch operations describe-*, list-*, get-*, filter-log-events, "                \
+    "start-query, stop-query, test-metric-filter; sts get-caller-identity"
+
+/* Shell-style glob with * (any run, also empty) and ? (one byte); nothing else is special. */
+static bool glob_match(const char *g, const char *s)
+{
+    const char *star = NULL, *resume = NULL;
+    while (*s) {
+        if (*g == '*') {
+            star = g++;
+            resume = s;
+        } else if (*g == '?' || *g == *s) {
+            g++;
+            s++;
+        } else if (star) {
+            g = star + 1;
+            s = ++resume;
+        } else {
+            return false;
+        }
+    }
+    while (*g == '*')
+        g++;
+    return *g == '\0';
+}
+
+/* Case-insensitive (ASCII) substring search. */
+static bool contains_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (strncasecmp(hay, needle, n) == 0)
+            return true;
+    return false;
+}
+
+/* A CLI command or operation name as the CLI's command tables spell them. */
+static bool valid_name(const char *s)
+{
+    if (!*s || *s == '-')
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+            return false;
+    return true;
+}
+
+/* botocore's validate_region_name (a DNS label), which 2.9.19 applies too; checked here again
+ * because the region becomes part of the host name the signed request goes to. */
+static bool valid_region(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+              (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+            return false;
+    return true;
+}
+
+static const struct global_opt *global_exact(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof(globals) / sizeof(globals[0]); i++)
+        if (strlen(globals[i].name) == len && strncmp(globals[i].name, name, len) == 0)
+            return &globals[i];
+    return NULL;
+}
+
+/*
+ * What argparse in the CLI's main parser makes of an option word whose name (before any '=')
+ * is name[0..len): the exact global option, else the only global option it is a prefix of
+ * (Python 3.11 argparse, allow_abbrev=True). *ambiguous is set when several match.
+ */
+static const struct global_opt *global_resolve(const char *name, size_t len, bool *ambiguous)
+{
+    const struct global_opt *g = global_exact(name, len), *found = NULL;
+    size_t count = 0;
+    *ambiguous = false;
+    if (g)
+        return g;
+    for (size_t i = 0; i < sizeof(globals) / sizeof(globals[0]); i++) {
+        if (strncmp(globals[i].name, name, len) == 0) {
+            found = &globals[i];
+            count++;
+        }
+    }
+    if (count > 1) {
+        *ambiguous = true;
+        return NULL;
+    }
+    return found;
+}
+
+/* True when name[0..len) is `full` or a prefix of it, ignoring ASCII case. */
+static bool abbreviates(const char *name, size_t len, const char *full)
+{
+    return len <= strlen(full) && strncasecmp(name, full, len) == 0;
+}
+
+/*
+ * The checks that apply to every word wherever it stands, because the CLI's argparse
+ * parsers see every word: file and URL values, "help", "--", refused options and their
+ * abbreviations, ambiguous abbreviations, and the --region value.
+ */
+static int check_word(char *const *words, size_t n, size_t i, struct err *e)
+{
+    const char *w = words[i];
+    size_t len;
+    bool ambiguous;
+    const struct global_opt *g;
+
+    for (size_t k = 0; k < sizeof(loading_schemes) / sizeof(loading_schemes[0]); k++)
+        if (contains_ci(w, loading_schemes[k]))
+            return err_set(e, E_PARAMS,
+                           "'%.*s' contains '%s', which would make the AWS CLI load a file or "
+                           "URL; this tool never reads local files or URLs: give the value "
+                           "inline",
+                           QUOTE_MAX, w, loading_schemes[k]);
+    if (strcasecmp(w, "help") == 0)
+        return err_set(e, E_PARAMS,
+                       "'help' is not available here: the tool description lists what is "
+                       "allowed; for an operation's parameters rely on the AWS CLI reference");
+    if (strcmp(w, "--") == 0)
+        return err_set(e, E_PARAMS,
+                       "a bare '--' is not allowed: the AWS CLI would take every later word as "
+                       "a positional argument");
+    if (strncmp(w, "--", 2) != 0)
+        return 0;
+
+    len = strcspn(w, "=");
+    for (size_t k = 0; k < sizeof(globals) / sizeof(globals[0]); k++)
+        if (globals[k].refused && abbreviates(w, len, globals[k].name))
+            return err_set(e, E_PARAMS, "'%.*s' %s %s, which is never allowed: %s",
+                           (int)(len < QUOTE_MAX ? len : QUOTE_MAX), w,
+                           strlen(globals[k].name) == len ? "is" : "abbreviates", globals[k].name,
+                           globals[k].refused);
+    for (size_t k = 0; k < sizeof(refused_opts) / sizeof(refused_opts[0]); k++)
+        if (abbreviates(w, len, refused_opts[k].name))
+            return err_set(e, E_PARAMS, "'%.*s' %s %s, which is never allowed: %s",
+                           (int)(len < QUOTE_MAX ? len : QUOTE_MAX), w,
+                           strlen(refused_opts[k].name) == len ? "is" : "abbreviates",
+                           refused_opts[k].name, refused_opts[k].reason);
+
+    g = global_resolve(w, len, &ambiguous);
+    if (ambiguous)
+        return err_set(e, E_PARAMS,
+                       "'%.*s' is an ambiguous abbreviation of the AWS CLI's global options: "
+                       "write options in full",
+                       (int)(len < QUOTE_MAX ? len : QUOTE_MAX), w);
+    if (g && strcmp(g->name, "--region") == 0) {
+        const char *value = w[len] == '=' ? w + len + 1 : (i + 1 < n ? words[i + 1] : NULL);
+        if (!value)
+            return err_set(e, E_PARAMS, "'%.*s' needs a value, e.g. --region us-east-1", QUOTE_MAX,
+                           w);
+        if (!valid_region(value))
+            return err_set(e, E_PARAMS,
+                           "'%.*s' is not a region name: use a name like us-east-1 (letters, "
+                           "digits, '-')",
+                           QUOTE_MAX, value);
+    }
+    return 0;
+}
+
+/*
+ * Steps over the global option at words[*i], which stands before the service or between the
+ * service and the operation. Only global options spelt out in full are accepted there, so
+ * that the words this function takes for the service and the operation are the ones the CLI
+ * takes (an unknown option there would make argparse pick a different word).
+ */
+static int skip_global(char *const *words, size_t n, size_t *i, const char *where, struct err *e)
+{
+    const char *w = words[*i];
+    size_t len = strcspn(w, "=");
+    const struct global_opt *g = global_exact(w, len);
+
+    if (!g)
+        return err_set(e, E_PARAMS,
+                       "unknown option '%.*s' %s: only the AWS CLI's global options written in "
+                       "full (--region, --output, --query, ...) may stand there; put the "
+                       "operation's options after the operation",
+                       QUOTE_MAX, w, where);
+    if (!g->takes_value) {
+        if (w[len] == '=')
+            return err_set(e, E_PARAMS, "'%s' takes no value", g->name);
+        *i += 1;
+        return 0;
+    }
+    if (w[len] == '=') {
+        *i += 1;
+        return 0;
+    }
+    if (*i + 1 >= n)
+        return err_set(e, E_PARAMS, "'%s' needs a value", g->name);
+    if (words[*i + 1][0] == '-')
+        return err_set(e, E_PARAMS, "the value of '%s' may not start with '-' here: write %s=VALUE",
+                       g->name, g->name);
+    *i += 2;
+    return 0;
+}
+
+static const struct pattern *match_any(const struct pattern *ps, size_t n, const char *svc,
+                                       const char *op)
+{
+    for (size_t i = 0; i < n; i++)
+        if (glob_match(ps[i].svc, svc) && glob_match(ps[i].op, op))
+            return &ps[i];
+    return NULL;
+}
+
+static const char *hard_refusal(const char *svc, const char *op)
+{
+    for (size_t i = 0; i < sizeof(hard_rules) / sizeof(hard_rules[0]); i++)
+        if (glob_match(hard_rules[i].svc, svc) && glob_match(hard_rules[i].op, op))
+            return hard_rules[i].reason;
+    for (size_t i = 0; i < sizeof(streaming_ops) / sizeof(streaming_ops[0]); i++)
+        if (strcmp(streaming_ops[i].svc, svc) == 0 && strcmp(streaming_ops[i].op, op) == 0)
+            return "it reads or writes a local file (streaming body)";
+    return NULL;
+}
+
+static bool default_allows(const char *svc, const char *op)
+{
+    for (size_t i = 0; i < sizeof(default_allow) / sizeof(default_allow[0]); i++)
+        if (strcmp(default_allow[i].svc, svc) == 0 && glob_match(default_allow[i].op, op))
+            return true;
+    return false;
+}
+
+int policy_check(const struct policy *p, char *const *words, size_t n, struct err *e)
+{
+    size_t i = 0;
+    const char *svc, *op, *reason;
+    const struct pattern *hit;
+
+    if (!p || !words || n == 0)
+        return err_set(e, E_PARAMS,
+                       "empty command: give one AWS CLI command such as 'logs "
+                       "describe-log-groups'");
+    for (size_t k = 0; k < n; k++)
+        if (check_word(words, n, k, e) < 0)
+            return -1;
+
+    while (i < n && words[i][0] == '-')
+        if (skip_global(words, n, &i, "before the service", e) < 0)
+            return -1;
+    if (i >= n)
+        return err_set(e, E_PARAMS, "no service given: write e.g. 'logs describe-log-groups' (%s)",
+                       DEFAULT_SUMMARY);
+    svc = words[i++];
+    if (!valid_name(svc))
+        return err_set(e, E_PARAMS,
+                       "'%.*s' is not an AWS CLI service name (lower-case letters, digits and "
+                       "'-'), e.g. logs or cloudwatch",
+                       QUOTE_MAX, svc);
+    while (i < n && words[i][0] == '-')
+        if (skip_global(words, n, &i, "between the service and the operation", e) < 0)
+            return -1;
+    if (i >= n)
+        return err_set(e, E_PARAMS,
+                       "no operation given after '%s': write e.g. '%s describe-...' (allowed: "
+                       "%s)",
+                       svc, svc, DEFAULT_SUMMARY);
+    op = words[i];
+    if (!valid_name(op))
+        return err_set(e, E_PARAMS,
+                       "'%.*s' is not an AWS CLI operation name (lower-case letters, digits and "
+                       "'-'), e.g. describe-log-groups",
+                       QUOTE_MAX, op);
+
+    reason = hard_refusal(svc, op);
+    if (reason)
+        return err_set(e, E_PARAMS, "'%s %s' is never allowed here: %s", svc, op, reason);
+    hit = match_any(p->deny, p->ndeny, svc, op);
+    if (hit)
+        return err_set(e, E_PARAMS, "'%s %s' is refused by the server's deny pattern '%s:%s'", svc,
+                       op, hit->svc, hit->op);
+    if (default_allows(svc, op) || match_any(p->allow, p->nallow, svc, op))
+        return 0;
+    return err_set(e, E_PARAMS, "'%s %s' is not allowed: this server allows %s%s", svc, op,
+                   DEFAULT_SUMMARY, p->nallow ? ", plus the patterns in the tool description" : "");
+}
+
+bool policy_read_only(const struct policy *p)
+{
+    return p && p->nallow == 0;
+}
+
+const char *policy_summary(const struct policy *p)
+{
+    return p && p->summary ? p->summary : "Allowed: " DEFAULT_SUMMARY ".";
+}
+
+static bool valid_glob(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '*' ||
+              *s == '?'))
+            return false;
+    return true;
+}
+
+/* Parses a comma/whitespace separated list of service:operation-glob patterns. */
+static int parse_patterns(const char *list, const char *what, struct pattern **out, size_t *nout,
+                          struct err *e)
+{
+    struct pattern *ps = NULL;
+    size_t n = 0, cap = 0;
+    const char *s = list;
+    int rc = -1;
+
+    while (s && *s) {
+        size_t len;
+        const char *colon;
+        s += strspn(s, ", \t\r\n");
+        len = strcspn(s, ", \t\r\n");
+        if (len == 0)
+            break;
+        colon = memchr(s, ':', len);
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 8;
+            struct pattern *np = realloc(ps, ncap * sizeof(*np));
+            if (!np) {
+                err_set(e, E_INTERNAL, "out of memory");
+                goto out;
+            }
+            ps = np;
+            cap = ncap;
+        }
+        ps[n].svc = colon ? strndup(s, (size_t)(colon - s)) : NULL;
+        ps[n].op = colon ? strndup(colon + 1, len - (size_t)(colon - s) - 1) : NULL;
+        if (!colon || !ps[n].svc || !ps[n].op || !valid_glob(ps[n].svc) || !valid_glob(ps[n].op)) {
+            bool oom = colon && (!ps[n].svc || !ps[n].op);
+            free(ps[n].svc);
+            free(ps[n].op);
+            if (oom)
+                err_set(e, E_INTERNAL, "out of memory");
+            else
+                err_set(e, E_PARAMS,
+                        "malformed %s pattern '%.*s': write service:operation-glob in lower "
+                        "case with * and ? as wildcards, e.g. logs:describe-* or *:list-*",
+                        what, (int)(len < QUOTE_MAX ? len : QUOTE_MAX), s);
+            goto out;
+        }
+        n++;
+        s += len;
+    }
+    *out = ps;
+    *nout = n;
+    ps = NULL;
+    n = 0;
+    rc = 0;
+out:
+    for (size_t i = 0; i < n; i++) {
+        free(ps[i].svc);
+        free(ps[i].op);
+    }
+    free(ps);
+    return rc;
+}
+
+static int add_patterns(struct buf *b, const char *label, const struct pattern *ps, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (buf_addf(b, " %s", label) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (buf_addf(b, "%s %s:%s", i ? "," : "", ps[i].svc, ps[i].op) < 0)
+            return -1;
+    return buf_adds(b, ".");
+}
+
+int policy_new(struct policy **out, const char *allow, const char *deny, struct err *e)
+{
+    struct policy *p = calloc(1, sizeof(*p));
+    struct buf b = BUF_INIT(0);
+    int rc = -1;
+
+    if (!p) {
+        err_set(e, E_INTERNAL, "out of memory");
+        goto out;
+    }
+    if (parse_patterns(allow, "allow", &p->allow, &p->nallow, e) < 0 ||
+        parse_patterns(deny, "deny", &p->deny, &p->ndeny, e) < 0)
+        goto out;
+    if (buf_adds(&b, "Allowed: " DEFAULT_SUMMARY ".") < 0 ||
+        add_patterns(&b, "Also allowed:", p->allow, p->nallow) < 0 ||
+        add_patterns(&b, "Denied (wins over allowed):", p->deny, p->ndeny) < 0 ||
+        buf_adds(&b, " Never allowed: configure, history, help, logs start-live-tail, commands "
+                     "that read or write local files, run other programs or hand out "
+                     "credentials; the options --debug, --endpoint-url, --profile, --ca-bundle, "
+                     "--no-verify-ssl, --no-sign-request, --cli-input-json, --cli-input-yaml, "
+                     "--unmask; values containing file://, fileb://, http:// or https://.") < 0) {
+        err_set(e, E_INTERNAL, "out of memory");
+        goto out;
+    }
+    p->summary = buf_take(&b, NULL);
+    if (!p->summary) {
+        err_set(e, E_INTERNAL, "out of memory");
+        goto out;
+    }
+    *out = p;
+    p = NULL;
+    rc = 0;
+out:
+    buf_release(&b);
+    policy_free(p);
+    return rc;
+}
+
+void policy_free(struct policy *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->nallow; i++) {
+        free(p->allow[i].svc);
+        free(p->allow[i].op);
+    }
+    for (size_t i = 0; i < p->ndeny; i++) {
+        free(p->deny[i].svc);
+        free(p->deny[i].op);
+    }
+    free(p->allow);
+    free(p->deny);
+    free(p->summary);
+    free(p);
+}

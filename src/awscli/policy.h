@@ -1,0 +1,60 @@
+#ifndef AWSCLI_POLICY_H
+#define AWSCLI_POLICY_H
+
+/*
+ * The policy of run_aws_cli: decides whether the words of one AWS CLI v2 command (as
+ * argv_split returns them, without the leading "aws") may run. The rules, the reasons and
+ * every bypass considered are in docs/security.md; in short:
+ *
+ *   1. Refused whatever ALLOW says: the commands configure, history, help, cli-dev; a word
+ *      "help" anywhere; the word "--"; the options --debug, --endpoint-url, --profile,
+ *      --ca-bundle, --no-verify-ssl, --no-sign-request, --cli-input-json, --cli-input-yaml,
+ *      --cli-auto-prompt, --unmask and every abbreviation the CLI would accept for them
+ *      (Python argparse takes any unambiguous prefix), anywhere in the command; any word
+ *      containing file://, fileb://, http:// or https:// in any case; an invalid --region;
+ *      and a fixed list of operations that read or write local files, run other programs or
+ *      hand out credentials (logs start-live-tail, s3 cp, sts assume-role, ...).
+ *   2. The service and the operation are found the way the CLI finds them: the first two
+ *      words that are neither options nor option values. Only the CLI's global options, spelt
+ *      out in full, may come before the service or between service and operation.
+ *   3. DENY patterns refuse; then the read-only default (logs and cloudwatch describe-*,
+ *      list-*, get-*, filter-log-events, start-query, stop-query, test-metric-filter; sts
+ *      get-caller-identity) or an ALLOW pattern must match.
+ *
+ * A policy is immutable after policy_new, so one policy may serve many threads.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../err.h"
+
+struct policy;
+
+/*
+ * Builds a policy. allow and deny are NULL or lists of patterns "service:operation-glob"
+ * separated by commas and/or whitespace; a glob may use * and ? (e.g. "logs:*",
+ * "*:describe-*", "ec2:describe-instances"). ALLOW patterns add to the read-only default,
+ * DENY patterns always win over both. Returns 0 with *out set (free with policy_free), or -1
+ * with e naming the malformed pattern (code -32602) or -32603 when memory ran out.
+ */
+int policy_new(struct policy **out, const char *allow, const char *deny, struct err *e) WUR;
+void policy_free(struct policy *p);
+
+/*
+ * Checks one command: words[0..n) are the CLI words without the leading "aws" (borrowed, not
+ * modified). Returns 0 if the command may run; -1 with e->code -32602 and a message that says
+ * why it was refused and what is allowed instead.
+ */
+int policy_check(const struct policy *p, char *const *words, size_t n, struct err *e) WUR;
+
+/* True while only the read-only default is in force (no ALLOW patterns): readOnlyHint. */
+bool policy_read_only(const struct policy *p);
+
+/*
+ * A short summary of what is allowed, for the tool description. Owned by p, valid until
+ * policy_free.
+ */
+const char *policy_summary(const struct policy *p);
+
+#endif
