@@ -1,0 +1,176 @@
+/*
+ * The stdio transport in a child process, over real pipes: one message per line, replies
+ * only on stdout, ping answered while a tool call runs, notifications/cancelled stopping the
+ * call (and suppressing its reply), progress notifications, parse errors that do not stop the
+ * server, over-long lines, and a clean exit when stdin closes.
+ */
+#include <poll.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "log.h"
+#include "mcp/server.h"
+#include "transport/stdio.h"
+
+/* A slow tool: reports progress, then waits up to 5 s for cancellation. */
+static int slow_call(const struct tool *t, const struct tool_ctx *ctx, json_t *args,
+                     struct tool_result *r, struct err *e)
+{
+    long long end = clock_mono_ms() + 5000;
+    (void)t;
+    (void)args;
+    (void)e;
+    if (ctx->progress)
+        ctx->progress(ctx->progress_opaque, 1, 2, "started");
+    while (clock_mono_ms() < end) {
+        if (ctx->cancel && atomic_load(ctx->cancel))
+            return tool_result_text(r, "cancelled", true);
+        usleep(10000);
+    }
+    return tool_result_text(r, "slept", false);
+}
+
+static int to_child, from_child;
+static pid_t child;
+
+static void start_server(void)
+{
+    int in[2], out[2];
+    CHECK_INT(pipe(in), 0);
+    CHECK_INT(pipe(out), 0);
+    child = fork();
+    if (child == 0) {
+        static const struct mcp_server_info info = {.name = "stdio-test", .version = "1"};
+        static struct tool slow = {.name = "slow", .call = slow_call};
+        struct mcp_server *s;
+        struct config cfg = {0};
+
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        close(in[0]);
+        close(in[1]);
+        close(out[0]);
+        close(out[1]);
+        log_set_level(LOG_OFF);
+        slow.input_schema = json_pack("{s:s}", "type", "object");
+        s = mcp_server_new(&info);
+        if (mcp_server_add_tool(s, &slow) < 0)
+            _exit(3);
+        _exit(stdio_run(s, &cfg));
+    }
+    close(in[0]);
+    close(out[1]);
+    to_child = in[1];
+    from_child = out[0];
+}
+
+static void send_line(const char *s)
+{
+    size_t n = strlen(s);
+    CHECK_INT(write(to_child, s, n), (long long)n);
+    CHECK_INT(write(to_child, "\n", 1), 1);
+}
+
+/* Reads one line from the server within `ms`; returns a malloc'd string or NULL on timeout. */
+static char pending[1 << 16];
+static size_t npending;
+static char *read_line(int ms)
+{
+    long long end = clock_mono_ms() + ms;
+    for (;;) {
+        char *nl = memchr(pending, '\n', npending);
+        struct pollfd p = {from_child, POLLIN, 0};
+        long long left = end - clock_mono_ms();
+        ssize_t n;
+        if (nl) {
+            size_t len = (size_t)(nl - pending);
+            char *line = strndup(pending, len);
+            memmove(pending, nl + 1, npending - len - 1);
+            npending -= len + 1;
+            return line;
+        }
+        if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+            return NULL;
+        n = read(from_child, pending + npending, sizeof(pending) - npending);
+        if (n <= 0)
+            return NULL;
+        npending += (size_t)n;
+    }
+}
+
+static void expect_line(int ms, const char *want)
+{
+    char *line = read_line(ms);
+    CHECK_CONTAINS(line, want);
+    free(line);
+}
+
+int main(void)
+{
+    char *line;
+    long long t0;
+    int status = -1;
+    char *big;
+
+    signal(SIGPIPE, SIG_IGN);
+    start_server();
+
+    send_line("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+              "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{}}}");
+    expect_line(2000, "\"protocolVersion\":\"2025-11-25\"");
+    send_line("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+
+    /* A slow call with a progress token; ping must be answered while it runs. */
+    send_line("{\"jsonrpc\":\"2.0\",\"id\":\"slow-1\",\"method\":\"tools/call\",\"params\":{"
+              "\"name\":\"slow\",\"arguments\":{},\"_meta\":{\"progressToken\":\"p1\"}}}");
+    expect_line(2000, "\"method\":\"notifications/progress\",\"params\":{\"progressToken\":\"p1\"");
+    t0 = clock_mono_ms();
+    send_line("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
+    expect_line(1000, "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{}}");
+    CHECK(clock_mono_ms() - t0 < 1000);
+
+    /* Garbage does not stop the server. */
+    send_line("{not json");
+    expect_line(1000, "\"code\":-32700");
+    send_line("");
+
+    /* Cancel: the call stops at once and its reply is not sent. */
+    t0 = clock_mono_ms();
+    send_line("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{"
+              "\"requestId\":\"slow-1\",\"reason\":\"user\"}}");
+    send_line("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}");
+    expect_line(1000, "\"id\":3");
+    line = read_line(300);
+    CHECK(line == NULL); /* no reply for the cancelled call */
+    free(line);
+
+    /* A second call runs to completion and answers. */
+    send_line("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{"
+              "\"name\":\"slow\",\"arguments\":{}}}");
+
+    /* An over-long line (over the 4 MiB cap) is refused; the server goes on. */
+    big = malloc(5 * 1024 * 1024);
+    memset(big, ' ', 5 * 1024 * 1024 - 1);
+    big[5 * 1024 * 1024 - 1] = '\0';
+    send_line(big);
+    free(big);
+    expect_line(2000, "longer than the 4 MiB limit");
+    send_line("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"ping\"}");
+    expect_line(1000, "\"id\":5");
+
+    /* stdin closes: the running call still answers, then the process exits 0. */
+    close(to_child);
+    t0 = clock_mono_ms();
+    expect_line(7000, "{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":{\"content\":[{\"type\":\"text\","
+                      "\"text\":\"slept\"}],\"isError\":false}}");
+    CHECK_INT(waitpid(child, &status, 0), child);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(clock_mono_ms() - t0 < 7000);
+    return check_summary();
+}
