@@ -27,6 +27,9 @@
  * A grandchild that leaves the process group (setsid) escapes the group kill; it can no longer
  * make runner_run() hang, but it can outlive it.
  *
+ * The process must not set SIGCHLD to SIG_IGN (the kernel would then reap children itself and
+ * runner_run() could report no exit status: exit_code -1).
+ *
  * Thread safety: runner_run() may run in several threads at once. It keeps no global state
  * (every descriptor is created O_CLOEXEC, the signal mask is changed only in the calling
  * thread) except the private HOME directory, created once per process by runner_home_dir().
