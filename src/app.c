@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "tools/run_aws_cli.h"
 #include "transport/stdio.h"
 #include "banned.h"
 
@@ -26,6 +27,7 @@ int app_main(int argc, char **argv, app_extra_tools_fn extra)
     struct config cfg;
     struct err e = ERR_INIT;
     struct mcp_server *server = NULL;
+    struct tool *aws_tool = NULL;
     int rc = 1;
 
     if (config_load(&cfg, argc, argv, &e) < 0) {
@@ -49,6 +51,18 @@ int app_main(int argc, char **argv, app_extra_tools_fn extra)
         log_msg(LOG_ERROR, "out of memory");
         goto out;
     }
+    /* The proxy forwards to a remote server and runs no CLI itself. */
+    if (cfg.mode != MODE_PROXY) {
+        if (run_aws_cli_new(&cfg, &aws_tool, &e) < 0) {
+            fprintf(stderr, "awscli-mcp: %s\n", e.msg);
+            rc = 2;
+            goto out;
+        }
+        if (mcp_server_add_tool(server, aws_tool) < 0) {
+            log_msg(LOG_ERROR, "registering run_aws_cli failed");
+            goto out;
+        }
+    }
     if (extra && extra(server, &cfg) < 0) {
         log_msg(LOG_ERROR, "registering extra tools failed");
         goto out;
@@ -65,5 +79,6 @@ int app_main(int argc, char **argv, app_extra_tools_fn extra)
     }
 out:
     mcp_server_free(server);
+    run_aws_cli_free(aws_tool);
     return rc;
 }

@@ -1,0 +1,704 @@
+#include "run_aws_cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../awscli/argv.h"
+#include "../awscli/policy.h"
+#include "../awscli/runner.h"
+#include "../buf.h"
+#include "../log.h"
+#include "../banned.h"
+
+/* Delay between SIGTERM and SIGKILL when a command runs out of time. */
+#define TERM_GRACE_MS 1000
+
+/*
+ * The variables the CLI may see from our own environment. Credentials and region (static
+ * keys, the Lambda/ECS container provider, web identity), the operator's choice of profile and
+ * config files, CA bundle and proxies (operator settings the caller cannot touch: the policy
+ * refuses --profile, --ca-bundle, --endpoint-url), retry tuning, the Lambda trace id, and the
+ * locale. Everything else, in particular unrelated secrets such as GITHUB_TOKEN or our own
+ * AWSCLI_MCP_AUTH_TOKEN, and PYTHON* variables that could change what the CLI executes, stays
+ * out. HOME, AWS_PAGER and AWS_CLI_AUTO_PROMPT are always set by us.
+ */
+static const char *const env_pass[] = {
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_STS_REGIONAL_ENDPOINTS",
+    "AWS_PROFILE",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_CA_BUNDLE",
+    "AWS_EC2_METADATA_DISABLED",
+    "AWS_MAX_ATTEMPTS",
+    "AWS_RETRY_MODE",
+    "AWS_USE_FIPS_ENDPOINT",
+    "_X_AMZN_TRACE_ID",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "PATH",
+    "LANG",
+    "LC_ALL",
+    "TZ",
+};
+#define ENV_PASS_COUNT (sizeof(env_pass) / sizeof(env_pass[0]))
+/* The passed variables, HOME, AWS_PAGER, AWS_CLI_AUTO_PROMPT, two config-file defaults, NULL. */
+#define ENV_MAX (ENV_PASS_COUNT + 6)
+
+struct rac {
+    struct tool tool; /* first, so that a struct tool * is a struct rac * */
+    const struct config *cfg;
+    char *aws_path;
+    struct policy *policy;
+    char *description;
+    const char *home;
+    /*
+     * The operator's ~/.aws files, passed as AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE
+     * when they exist and the variables are unset: HOME is private, so the CLI would not
+     * find them otherwise. NULL when absent ("AWS_CONFIG_FILE=..." strings otherwise).
+     */
+    char *config_file_env, *creds_file_env;
+    atomic_int running;
+};
+
+static const char tool_title[] = "Run AWS CLI command";
+
+/* ---- creation ---------------------------------------------------------------------------- */
+
+static bool is_executable_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+/* Finds the aws program as execve would run it; the result is malloc'd. */
+static int resolve_program(const char *name, char **out, struct err *e)
+{
+    const char *path = getenv("PATH");
+    const char *p;
+
+    if (strchr(name, '/')) {
+        if (!is_executable_file(name))
+            return err_set(e, -32602, "AWSCLI_MCP_AWS_CLI: '%s' is not an executable file", name);
+        *out = strdup(name);
+        return *out ? 0 : err_set(e, -32603, "out of memory");
+    }
+    if (!path || !*path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    for (p = path;; p++) {
+        const char *end = strchr(p, ':');
+        size_t dlen = end ? (size_t)(end - p) : strlen(p);
+        char *cand = NULL;
+
+        if (asprintf(&cand, "%.*s/%s", (int)dlen, dlen ? p : ".", name) < 0)
+            return err_set(e, -32603, "out of memory");
+        if (dlen && is_executable_file(cand)) {
+            *out = cand;
+            return 0;
+        }
+        free(cand);
+        if (!end)
+            break;
+        p = end;
+    }
+    return err_set(e, -32602,
+                   "AWSCLI_MCP_AWS_CLI: '%s' not found in PATH (install AWS CLI v2 or set "
+                   "AWSCLI_MCP_AWS_CLI=/path/to/aws)",
+                   name);
+}
+
+static char *home_file_env(const char *var, const char *file)
+{
+    const char *home = getenv("HOME");
+    char *path = NULL, *env = NULL;
+
+    if (getenv(var) || !home || !*home)
+        return NULL;
+    if (asprintf(&path, "%s/.aws/%s", home, file) < 0)
+        return NULL;
+    if (access(path, R_OK) == 0 && asprintf(&env, "%s=%s", var, path) < 0)
+        env = NULL;
+    free(path);
+    return env;
+}
+
+static char *build_description(const struct rac *t)
+{
+    struct buf b = BUF_INIT(0);
+    const char *summary = policy_summary(t->policy);
+    int rc = 0;
+
+    rc |= buf_adds(&b, "Runs one AWS CLI v2 command and returns what it prints (JSON unless "
+                       "the command picks another --output). Write the command as on a shell "
+                       "line, with or without the leading 'aws', e.g. "
+                       "\"logs describe-log-groups\".\n\n");
+    rc |= buf_addf(&b, "Allowed commands: %s\n\n", summary && *summary ? summary : "(none)");
+    rc |= buf_adds(
+        &b, "Rules:\n"
+            "- There is no shell: quote with '...' or \"...\", but pipes, redirection, ';', '&', "
+            "'$', backticks and parentheses outside quotes are refused. Filter with --query "
+            "(JMESPath) instead of grep/jq.\n"
+            "- Not available: --profile, --endpoint-url, --debug, --no-verify-ssl, "
+            "--no-sign-request, --ca-bundle, file://, fileb://, http(s):// parameter values, "
+            "configure, help, logs start-live-tail.\n"
+            "- Times: CloudWatch Logs --start-time/--end-time of filter-log-events and "
+            "get-log-events are epoch MILLISECONDS (e.g. 1735689600000); logs start-query takes "
+            "epoch SECONDS; cloudwatch get-metric-data/get-metric-statistics take ISO 8601 "
+            "(2025-01-01T00:00:00Z) or epoch seconds.\n");
+    rc |= buf_addf(&b,
+                   "- Output over %zu bytes is cut and the result says so; keep results small "
+                   "with --query, --max-items, --limit, a narrow --start-time/--end-time "
+                   "window and --filter-pattern.\n",
+                   t->cfg->max_output_bytes);
+    rc |= buf_addf(&b, "- A command is stopped after %d s.\n\n", t->cfg->timeout_s);
+    rc |= buf_adds(
+        &b, "Examples:\n"
+            "  logs describe-log-groups --log-group-name-prefix /aws/lambda/ --query "
+            "'logGroups[].logGroupName'\n"
+            "  logs filter-log-events --log-group-name /aws/lambda/my-function --start-time "
+            "1735689600000 --filter-pattern ERROR --limit 20\n"
+            "  logs start-query --log-group-name /aws/lambda/my-function --start-time 1735689600 "
+            "--end-time 1735693200 --query-string 'fields @timestamp, @message | filter @message "
+            "like /ERROR/ | limit 20'   (then: logs get-query-results --query-id ID)\n"
+            "  cloudwatch list-metrics --namespace AWS/Lambda --metric-name Errors\n"
+            "  cloudwatch get-metric-statistics --namespace AWS/Lambda --metric-name Errors "
+            "--dimensions Name=FunctionName,Value=my-function --start-time 2025-01-01T00:00:00Z "
+            "--end-time 2025-01-02T00:00:00Z --period 3600 --statistics Sum\n"
+            "  cloudwatch describe-alarms --state-value ALARM\n");
+    if (rc) {
+        buf_release(&b);
+        return NULL;
+    }
+    return buf_take(&b, NULL);
+}
+
+static json_t *input_schema_new(void)
+{
+    return json_pack("{s:s, s:{s:{s:s, s:i, s:i, s:s}}, s:[s], s:b}", "type", "object",
+                     "properties", "command", "type", "string", "minLength", 1, "maxLength",
+                     ARGV_MAX_BYTES, "description",
+                     "The AWS CLI command, e.g. \"logs describe-log-groups --limit 5\" (the "
+                     "leading 'aws' is optional).",
+                     "required", "command", "additionalProperties", 0);
+}
+
+static json_t *output_schema_new(void)
+{
+    return json_pack(
+        "{s:s, s:{s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:i, s:s}},"
+        " s:[s,s,s,s,s], s:b}",
+        "type", "object", "properties", "exitCode", "type", "integer", "description",
+        "Exit status of the CLI (0 = success; 128+N when stopped by signal N)", "stdout", "type",
+        "string", "description", "What the CLI printed on stdout (cut at the cap)", "stderr",
+        "type", "string", "description", "What the CLI printed on stderr (cut)", "truncated",
+        "type", "boolean", "description", "true when stdout or stderr was cut at the size cap",
+        "durationMs", "type", "integer", "minimum", 0, "description",
+        "Wall time of the CLI process in milliseconds", "required", "exitCode", "stdout", "stderr",
+        "truncated", "durationMs", "additionalProperties", 0);
+}
+
+static int call(const struct tool *tool, const struct tool_ctx *ctx, json_t *args,
+                struct tool_result *r, struct err *e);
+
+int run_aws_cli_new(const struct config *cfg, struct tool **out, struct err *e)
+{
+    struct rac *t = calloc(1, sizeof(*t));
+    bool ro;
+
+    *out = NULL;
+    if (!t)
+        return err_set(e, -32603, "out of memory");
+    t->cfg = cfg;
+    atomic_init(&t->running, 0);
+    if (resolve_program(cfg->aws_cli ? cfg->aws_cli : "aws", &t->aws_path, e) < 0)
+        goto fail;
+    if (policy_new(&t->policy, cfg->allow, cfg->deny, e) < 0)
+        goto fail;
+    t->home = runner_home_dir(e);
+    if (!t->home)
+        goto fail;
+    t->config_file_env = home_file_env("AWS_CONFIG_FILE", "config");
+    t->creds_file_env = home_file_env("AWS_SHARED_CREDENTIALS_FILE", "credentials");
+    t->description = build_description(t);
+    ro = policy_read_only(t->policy);
+    t->tool.name = RUN_AWS_CLI_NAME;
+    t->tool.title = tool_title;
+    t->tool.description = t->description;
+    t->tool.input_schema = input_schema_new();
+    t->tool.output_schema = output_schema_new();
+    t->tool.annotations =
+        json_pack("{s:s, s:b, s:b, s:b, s:b}", "title", tool_title, "readOnlyHint", ro,
+                  "destructiveHint", 0, "idempotentHint", ro, "openWorldHint", 1);
+    t->tool.call = call;
+    t->tool.data = t;
+    if (!t->description || !t->tool.input_schema || !t->tool.output_schema ||
+        !t->tool.annotations) {
+        err_set(e, -32603, "out of memory");
+        goto fail;
+    }
+    *out = &t->tool;
+    return 0;
+fail:
+    run_aws_cli_free(&t->tool);
+    return -1;
+}
+
+void run_aws_cli_free(struct tool *tool)
+{
+    struct rac *t = (struct rac *)tool;
+
+    if (!t)
+        return;
+    json_decref(t->tool.input_schema);
+    json_decref(t->tool.output_schema);
+    json_decref(t->tool.annotations);
+    if (t->policy)
+        policy_free(t->policy);
+    free(t->aws_path);
+    free(t->description);
+    free(t->config_file_env);
+    free(t->creds_file_env);
+    free(t);
+}
+
+/* ---- one call ---------------------------------------------------------------------------- */
+
+/* The child's environment: NULL-terminated, every string malloc'd except the static ones. */
+struct envv {
+    char *v[ENV_MAX];
+    bool owned[ENV_MAX];
+    size_t n;
+};
+
+static int env_add(struct envv *ev, const char *name, const char *value)
+{
+    char *s = NULL;
+
+    if (ev->n + 1 >= ENV_MAX)
+        return -1;
+    if (asprintf(&s, "%s=%s", name, value) < 0)
+        return -1;
+    ev->owned[ev->n] = true;
+    ev->v[ev->n++] = s;
+    return 0;
+}
+
+static int env_add_static(struct envv *ev, char *s)
+{
+    if (ev->n + 1 >= ENV_MAX)
+        return -1;
+    ev->owned[ev->n] = false;
+    ev->v[ev->n++] = s;
+    return 0;
+}
+
+static void env_release(struct envv *ev)
+{
+    for (size_t i = 0; i < ev->n; i++)
+        if (ev->owned[i])
+            free(ev->v[i]);
+    ev->n = 0;
+}
+
+static int env_build(const struct rac *t, struct envv *ev)
+{
+    static char pager[] = "AWS_PAGER=", prompt[] = "AWS_CLI_AUTO_PROMPT=off";
+
+    for (size_t i = 0; i < ENV_PASS_COUNT; i++) {
+        const char *v = getenv(env_pass[i]);
+        if (v && env_add(ev, env_pass[i], v) < 0)
+            return -1;
+    }
+    if (env_add(ev, "HOME", t->home) < 0 || env_add_static(ev, pager) < 0 ||
+        env_add_static(ev, prompt) < 0)
+        return -1;
+    if (t->config_file_env && env_add_static(ev, t->config_file_env) < 0)
+        return -1;
+    if (t->creds_file_env && env_add_static(ev, t->creds_file_env) < 0)
+        return -1;
+    ev->v[ev->n] = NULL;
+    return 0;
+}
+
+static bool words_choose_output(char *const *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(w[i], "--output") == 0 || strncmp(w[i], "--output=", 9) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * <aws> <words...> --no-cli-pager [--output json] [--endpoint-url URL], NULL-terminated. The
+ * words are borrowed from w.
+ */
+static const char **argv_build(const struct rac *t, const struct argv_words *w)
+{
+    const char **v = calloc(w->n + 7, sizeof(*v));
+    size_t k = 0;
+
+    if (!v)
+        return NULL;
+    v[k++] = t->aws_path;
+    for (size_t i = 0; i < w->n; i++)
+        v[k++] = w->v[i];
+    v[k++] = "--no-cli-pager";
+    if (!words_choose_output(w->v, w->n)) {
+        v[k++] = "--output";
+        v[k++] = "json";
+    }
+    if (t->cfg->endpoint_url) {
+        v[k++] = "--endpoint-url";
+        v[k++] = t->cfg->endpoint_url;
+    }
+    v[k] = NULL;
+    return v;
+}
+
+static json_t *strings_json(const char *const *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n && v[i]; i++)
+        json_array_append_new(a, json_string(v[i]));
+    return a;
+}
+
+/*
+ * Writes the audit line. `words`/`argv` say what was asked and what ran (either may be NULL);
+ * `res` is NULL when nothing ran; `outcome` is one of ok, failed, timeout, cancelled,
+ * refused, busy, invalid, error.
+ */
+static void audit(const struct tool_ctx *ctx, const char *outcome, const char *reason,
+                  const struct argv_words *words, const char *const *argv,
+                  const struct runner_result *res)
+{
+    json_t *f = json_pack("{s:s, s:s}", "tool", RUN_AWS_CLI_NAME, "outcome", outcome);
+
+    if (!f)
+        return;
+    json_object_set_new(f, "caller", ctx && ctx->caller ? json_string(ctx->caller) : json_null());
+    if (argv) {
+        size_t n = 0;
+        while (argv[n])
+            n++;
+        json_object_set_new(f, "argv", strings_json(argv, n));
+    } else if (words && words->v) {
+        json_object_set_new(f, "words", strings_json((const char *const *)words->v, words->n));
+    }
+    if (reason)
+        json_object_set_new(f, "reason", json_string(reason));
+    if (res) {
+        json_object_set_new(f, "exitCode", json_integer(res->exit_code));
+        json_object_set_new(f, "stdoutBytes", json_integer((json_int_t)res->stdout_bytes));
+        json_object_set_new(f, "stderrBytes", json_integer((json_int_t)res->stderr_bytes));
+        json_object_set_new(f, "truncated",
+                            json_boolean(res->stdout_truncated || res->stderr_truncated));
+        json_object_set_new(f, "timedOut", json_boolean(res->timed_out));
+        json_object_set_new(f, "cancelled", json_boolean(res->cancelled));
+        json_object_set_new(f, "durationMs", json_integer(res->duration_ms));
+    }
+    log_event(LOG_INFO, "audit", f);
+}
+
+static int add_text(struct tool_result *r, const char *text, size_t len)
+{
+    json_t *s = json_stringn(text, len), *block;
+
+    if (!s)
+        s = json_string("(output was not valid UTF-8)");
+    block = json_pack("{s:s, s:o}", "type", "text", "text", s);
+    if (!block)
+        return -1;
+    if (!r->content)
+        r->content = json_array();
+    if (!r->content || json_array_append_new(r->content, block) < 0)
+        return -1;
+    return 0;
+}
+
+static int add_textf(struct tool_result *r, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static int add_textf(struct tool_result *r, const char *fmt, ...)
+{
+    char *s = NULL;
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vasprintf(&s, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return -1;
+    n = add_text(r, s, (size_t)n);
+    free(s);
+    return n;
+}
+
+static size_t trim_len(const char *s, size_t n)
+{
+    while (n && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\r' || s[n - 1] == '\t'))
+        n--;
+    return n;
+}
+
+/* Fills r from a finished run. */
+static int result_build(const struct rac *t, const struct runner_result *res, bool deadline_is_ours,
+                        struct tool_result *r)
+{
+    bool ok = res->exit_code == 0 && !res->timed_out && !res->cancelled;
+    bool cut = res->stdout_truncated || res->stderr_truncated;
+    json_t *sout = json_stringn(res->out.p, res->out.len);
+    json_t *serr = json_stringn(res->err.p, res->err.len);
+    size_t elen = trim_len(res->err.p, res->err.len);
+
+    if (!sout || !serr) {
+        json_decref(sout);
+        json_decref(serr);
+        return -1;
+    }
+    r->structured = json_pack("{s:i, s:o, s:o, s:b, s:I}", "exitCode", res->exit_code, "stdout",
+                              sout, "stderr", serr, "truncated", cut, "durationMs",
+                              (json_int_t)(res->duration_ms < 0 ? 0 : res->duration_ms));
+    if (!r->structured)
+        return -1;
+    r->is_error = !ok;
+
+    if (res->cancelled) {
+        if (add_textf(r, "The call was cancelled; the AWS CLI was stopped after %lld ms.",
+                      res->duration_ms) < 0)
+            return -1;
+    } else if (res->timed_out) {
+        if (deadline_is_ours) {
+            if (add_textf(r,
+                          "The command did not finish within %d s (AWSCLI_MCP_TIMEOUT_S) and "
+                          "was stopped. Ask for less: a shorter --start-time/--end-time window, "
+                          "--max-items, --limit, or --filter-pattern.",
+                          t->cfg->timeout_s) < 0)
+                return -1;
+        } else if (add_textf(r,
+                             "The command was stopped after %lld ms because the request's "
+                             "deadline arrived. Ask for less: a shorter time window, "
+                             "--max-items, --limit, or --filter-pattern.",
+                             res->duration_ms) < 0) {
+            return -1;
+        }
+        if (elen && add_text(r, res->err.p, elen) < 0)
+            return -1;
+    } else if (ok) {
+        if (add_text(r, res->out.p, res->out.len) < 0)
+            return -1;
+    } else {
+        /* The CLI explains its failures on stderr; show that first, then the status. */
+        if (elen) {
+            if (add_textf(r, "%.*s\n(aws exited with status %d)", (int)elen, res->err.p,
+                          res->exit_code) < 0)
+                return -1;
+        } else if (add_textf(r, "aws exited with status %d and printed no error message.%s%.*s",
+                             res->exit_code, res->out.len ? " Its output:\n" : "",
+                             (int)trim_len(res->out.p, res->out.len), res->out.p) < 0) {
+            return -1;
+        }
+    }
+
+    if (res->stdout_truncated &&
+        add_textf(r,
+                  "[Output truncated: the command printed %zu bytes; the first %zu are shown "
+                  "and %zu were dropped (cap %zu bytes, AWSCLI_MCP_MAX_OUTPUT_BYTES). The JSON "
+                  "above is incomplete. Narrow the command: --query to keep only the fields "
+                  "you need, --max-items or --limit for fewer items, a shorter "
+                  "--start-time/--end-time window, or --filter-pattern for log events.]",
+                  res->stdout_bytes, res->out.len, res->stdout_bytes - res->out.len,
+                  t->cfg->max_output_bytes) < 0)
+        return -1;
+    if (res->stderr_truncated && add_textf(r, "[stderr truncated: %zu of %zu bytes dropped.]",
+                                           res->stderr_bytes - res->err.len, res->stderr_bytes) < 0)
+        return -1;
+    return 0;
+}
+
+static int refuse(struct tool_result *r, const char *what, const char *msg)
+{
+    tool_result_release(r);
+    return add_textf(r, "%s: %s", what, msg);
+}
+
+static int validate_args(json_t *args, const char **cmd, struct err *e)
+{
+    json_t *c = json_object_get(args, "command");
+    const char *key;
+    json_t *v;
+    size_t len;
+
+    json_object_foreach(args, key, v)
+    {
+        if (strcmp(key, "command") != 0)
+            return err_set(e, -32602,
+                           "run_aws_cli: unknown argument '%.60s'; the only argument is "
+                           "\"command\" (a string)",
+                           key);
+    }
+    if (!c)
+        return err_set(e, -32602,
+                       "run_aws_cli: missing argument \"command\" (a string such as \"logs "
+                       "describe-log-groups\")");
+    if (!json_is_string(c))
+        return err_set(e, -32602, "run_aws_cli: \"command\" must be a string");
+    len = json_string_length(c);
+    if (len == 0)
+        return err_set(e, -32602, "run_aws_cli: \"command\" is empty");
+    if (len > ARGV_MAX_BYTES)
+        return err_set(e, -32602, "run_aws_cli: \"command\" is %zu bytes; the limit is %d", len,
+                       ARGV_MAX_BYTES);
+    if (strlen(json_string_value(c)) != len)
+        return err_set(e, -32602, "run_aws_cli: \"command\" contains a NUL character");
+    *cmd = json_string_value(c);
+    return 0;
+}
+
+static int call(const struct tool *tool, const struct tool_ctx *ctx, json_t *args,
+                struct tool_result *r, struct err *e)
+{
+    struct rac *t = tool->data;
+    struct argv_words words = ARGV_WORDS_INIT;
+    struct envv env = {0};
+    struct runner_opts o = {0};
+    struct runner_result res = {0};
+    struct err ce = ERR_INIT;
+    const char **argv = NULL;
+    const char *cmd = NULL;
+    long long now, deadline;
+    bool counted = false, ran = false, ours = true;
+    int rc = -1, n;
+
+    if (validate_args(args, &cmd, e) < 0) {
+        audit(ctx, "invalid", e->msg, NULL, NULL, NULL);
+        return -1;
+    }
+
+    if (argv_split(cmd, &words, &ce) < 0) {
+        if (ce.code != -32602) {
+            err_set(e, -32603, "%s", ce.msg);
+            goto out;
+        }
+        audit(ctx, "refused", ce.msg, NULL, NULL, NULL);
+        if (refuse(r, "Refused", ce.msg) < 0)
+            goto oom;
+        r->is_error = true;
+        rc = 0;
+        goto out;
+    }
+    if (policy_check(t->policy, words.v, words.n, &ce) < 0) {
+        if (ce.code == -32603) {
+            err_set(e, -32603, "%s", ce.msg);
+            goto out;
+        }
+        audit(ctx, "refused", ce.msg, &words, NULL, NULL);
+        if (refuse(r, "Refused by the server's policy", ce.msg) < 0)
+            goto oom;
+        r->is_error = true;
+        rc = 0;
+        goto out;
+    }
+
+    n = atomic_fetch_add(&t->running, 1);
+    counted = true;
+    if (n >= t->cfg->max_concurrent) {
+        audit(ctx, "busy", NULL, &words, NULL, NULL);
+        if (add_textf(r,
+                      "Busy: %d AWS CLI commands are already running (AWSCLI_MCP_MAX_CONCURRENT"
+                      "=%d). Retry in a few seconds.",
+                      n, t->cfg->max_concurrent) < 0)
+            goto oom;
+        r->is_error = true;
+        rc = 0;
+        goto out;
+    }
+
+    argv = argv_build(t, &words);
+    if (!argv || env_build(t, &env) < 0)
+        goto oom;
+
+    now = clock_mono_ms();
+    deadline = now + (long long)t->cfg->timeout_s * 1000;
+    if (ctx && ctx->deadline_ms > 0 && ctx->deadline_ms < deadline) {
+        deadline = ctx->deadline_ms;
+        ours = false;
+    }
+    if (deadline <= now) {
+        audit(ctx, "timeout", "no time left before the request's deadline", &words, argv, NULL);
+        if (add_textf(r, "The request's deadline has already passed; the command was not run.") < 0)
+            goto oom;
+        r->is_error = true;
+        rc = 0;
+        goto out;
+    }
+
+    o.argv = argv;
+    o.env = (const char *const *)env.v;
+    o.cwd = t->home;
+    o.deadline_ms = deadline;
+    o.term_grace_ms = TERM_GRACE_MS;
+    o.max_stdout = t->cfg->max_output_bytes;
+    o.max_stderr = CAP_CLI_STDERR;
+    o.cancel = ctx ? ctx->cancel : NULL;
+
+    if (ctx && ctx->progress)
+        ctx->progress(ctx->progress_opaque, 0, 1, "running the AWS CLI");
+    ran = true; /* runner_run initialises res in every case */
+    if (runner_run(&o, &res, &ce) < 0) {
+        audit(ctx, "error", ce.msg, &words, argv, NULL);
+        tool_result_release(r);
+        if (add_textf(r, "Could not run the AWS CLI: %s", ce.msg) < 0)
+            goto oom;
+        r->is_error = true;
+        rc = 0;
+        goto out;
+    }
+    if (ctx && ctx->progress)
+        ctx->progress(ctx->progress_opaque, 1, 1, "done");
+
+    audit(ctx,
+          res.cancelled   ? "cancelled"
+          : res.timed_out ? "timeout"
+          : res.exit_code ? "failed"
+                          : "ok",
+          NULL, &words, argv, &res);
+    if (result_build(t, &res, ours, r) < 0)
+        goto oom;
+    rc = 0;
+    goto out;
+
+oom:
+    tool_result_release(r);
+    err_set(e, -32603, "out of memory");
+    rc = -1;
+out:
+    if (counted)
+        atomic_fetch_sub(&t->running, 1);
+    if (ran)
+        runner_result_release(&res);
+    env_release(&env);
+    free(argv);
+    argv_words_release(&words);
+    return rc;
+}

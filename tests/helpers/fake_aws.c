@@ -1,0 +1,83 @@
+/*
+ * A stand-in for the aws program in the run_aws_cli unit tests. It never talks to AWS; what it
+ * does depends on the operation word in its arguments:
+ *
+ *   get-sleep --ms N    sleep N ms (default 10000), then behave as the default
+ *   get-flood --bytes N write N bytes of 'x' to stdout and exit 0
+ *   get-fail            print a CLI-style error on stderr and exit 254
+ *   anything else       print "ARG <word>" for each argument, then "ENV <NAME=value>" for
+ *                       each environment variable, then "CWD <dir>", and exit 0
+ *
+ * Every run appends its arguments to ./fake_aws.log (the working directory the tool gives it),
+ * so a test can tell whether it ran at all.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../src/banned.h"
+
+extern char **environ;
+
+static long opt_value(int argc, char **argv, const char *name, long dflt)
+{
+    for (int i = 1; i + 1 < argc; i++)
+        if (strcmp(argv[i], name) == 0)
+            return strtol(argv[i + 1], NULL, 10);
+    return dflt;
+}
+
+static int has_word(int argc, char **argv, const char *w)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], w) == 0)
+            return 1;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    FILE *log = fopen("fake_aws.log", "a");
+    char cwd[4096];
+
+    if (log) {
+        for (int i = 1; i < argc; i++)
+            fprintf(log, "%s%s", i > 1 ? " " : "", argv[i]);
+        fputc('\n', log);
+        fclose(log);
+    }
+    if (has_word(argc, argv, "get-fail")) {
+        fputs("\nAn error occurred (ResourceNotFoundException) when calling the GetFail "
+              "operation: The specified log group does not exist.\n",
+              stderr);
+        return 254;
+    }
+    if (has_word(argc, argv, "get-flood")) {
+        long n = opt_value(argc, argv, "--bytes", 1000);
+        char chunk[4096];
+        memset(chunk, 'x', sizeof(chunk));
+        while (n > 0) {
+            size_t k = n > (long)sizeof(chunk) ? sizeof(chunk) : (size_t)n;
+            if (fwrite(chunk, 1, k, stdout) != k)
+                return 1;
+            n -= (long)k;
+        }
+        return 0;
+    }
+    if (has_word(argc, argv, "get-sleep")) {
+        long ms = opt_value(argc, argv, "--ms", 10000);
+        struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) != 0)
+            ;
+    }
+    for (int i = 1; i < argc; i++)
+        printf("ARG %s\n", argv[i]);
+    for (char **e = environ; *e; e++)
+        printf("ENV %s\n", *e);
+    if (getcwd(cwd, sizeof(cwd)))
+        printf("CWD %s\n", cwd);
+    return 0;
+}
