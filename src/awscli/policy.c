@@ -12,7 +12,8 @@
 #define E_INTERNAL (-32603)
 
 /* How much of an offending word a message quotes; err.msg has 256 bytes in all. */
-#define QUOTE_MAX 48
+#define QUOTE_MAX  48
+#define NAME_QUOTE 32
 
 struct pattern {
     char *svc; /* glob */
@@ -250,6 +251,11 @@ static const struct {
 #define DEFAULT_SUMMARY                                                                            \
     "logs and cloudwatch operations describe-*, list-*, get-*, filter-log-events, "                \
     "start-query, stop-query, test-metric-filter; sts get-caller-identity"
+
+/* The same, shorter, for refusals (err.msg holds 255 bytes). */
+#define DEFAULT_SHORT                                                                              \
+    "logs/cloudwatch describe-* list-* get-* filter-log-events start-query stop-query "            \
+    "test-metric-filter, sts get-caller-identity"
 
 /* Shell-style glob with * (any run, also empty) and ? (one byte); nothing else is special. */
 static bool glob_match(const char *g, const char *s)
@@ -495,22 +501,23 @@ int policy_check(const struct policy *p, char *const *words, size_t n, struct er
         if (skip_global(words, n, &i, "before the service", e) < 0)
             return -1;
     if (i >= n)
-        return err_set(e, E_PARAMS, "no service given: write e.g. 'logs describe-log-groups' (%s)",
-                       DEFAULT_SUMMARY);
+        return err_set(e, E_PARAMS,
+                       "no service given: write e.g. 'logs describe-log-groups' (allowed: %s)",
+                       DEFAULT_SHORT);
     svc = words[i++];
     if (!valid_name(svc))
         return err_set(e, E_PARAMS,
                        "'%.*s' is not an AWS CLI service name (lower-case letters, digits and "
                        "'-'), e.g. logs or cloudwatch",
-                       QUOTE_MAX, svc);
+                       NAME_QUOTE, svc);
     while (i < n && words[i][0] == '-')
         if (skip_global(words, n, &i, "between the service and the operation", e) < 0)
             return -1;
     if (i >= n)
         return err_set(e, E_PARAMS,
-                       "no operation given after '%s': write e.g. '%s describe-...' (allowed: "
-                       "%s)",
-                       svc, svc, DEFAULT_SUMMARY);
+                       "no operation given after '%.*s': write e.g. '%.*s describe-...' "
+                       "(allowed: %s)",
+                       NAME_QUOTE, svc, NAME_QUOTE, svc, DEFAULT_SHORT);
     op = words[i];
     if (!valid_name(op))
         return err_set(e, E_PARAMS,
@@ -520,15 +527,17 @@ int policy_check(const struct policy *p, char *const *words, size_t n, struct er
 
     reason = hard_refusal(svc, op);
     if (reason)
-        return err_set(e, E_PARAMS, "'%s %s' is never allowed here: %s", svc, op, reason);
+        return err_set(e, E_PARAMS, "'%.*s %.*s' is never allowed here: %s", NAME_QUOTE, svc,
+                       NAME_QUOTE, op, reason);
     hit = match_any(p->deny, p->ndeny, svc, op);
     if (hit)
-        return err_set(e, E_PARAMS, "'%s %s' is refused by the server's deny pattern '%s:%s'", svc,
-                       op, hit->svc, hit->op);
+        return err_set(e, E_PARAMS, "'%.*s %.*s' is refused by the server's deny pattern '%s:%s'",
+                       NAME_QUOTE, svc, NAME_QUOTE, op, hit->svc, hit->op);
     if (default_allows(svc, op) || match_any(p->allow, p->nallow, svc, op))
         return 0;
-    return err_set(e, E_PARAMS, "'%s %s' is not allowed: this server allows %s%s", svc, op,
-                   DEFAULT_SUMMARY, p->nallow ? ", plus the patterns in the tool description" : "");
+    return err_set(e, E_PARAMS, "'%.*s %.*s' is not allowed; allowed are %s%s", NAME_QUOTE, svc,
+                   NAME_QUOTE, op, DEFAULT_SHORT,
+                   p->nallow ? "; more in the tool description" : "");
 }
 
 bool policy_read_only(const struct policy *p)

@@ -132,6 +132,8 @@ static void test_bad(void)
         CHECK_INT(rc, -1);
         CHECK_INT(e.code, -32602);
         CHECK_CONTAINS(e.msg, c->msg);
+        /* Not cut off by the 256-byte err.msg. */
+        CHECK(strlen(e.msg) < sizeof(e.msg) - 1);
         CHECK(w.v == NULL && w.n == 0);
         argv_words_release(&w);
     }

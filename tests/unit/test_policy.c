@@ -87,7 +87,8 @@ static const struct pcase default_bad[] = {
     {"cloudwatch set-alarm-state --alarm-name a --state-value OK --state-reason r", "not allowed"},
     {"cloudwatch delete-alarms --alarm-names a", "not allowed"},
     {"cloudwatch wait alarm-exists", "not allowed"},
-    {"ec2 describe-instances", "'ec2 describe-instances' is not allowed: this server allows logs"},
+    {"ec2 describe-instances",
+     "'ec2 describe-instances' is not allowed; allowed are logs/cloudwatch describe-*"},
     {"sts get-access-key-info --access-key-id AKIA", "not allowed"},
     /* Always refused commands. */
     {"configure list", "'configure list' is never allowed"},
@@ -217,7 +218,7 @@ static const struct pcase custom[] = {
     {"logs delete-log-group --log-group-name x", NULL},
     {"s3api list-buckets", NULL},
     {"logs describe-log-groups", NULL},
-    {"ec2 run-instances --image-id x", "plus the patterns in the tool description"},
+    {"ec2 run-instances --image-id x", "; more in the tool description"},
     {"s3api get-object --bucket b --key k out", "streaming body"},
     {"iam wizard", "interactive"},
     {"logs get-log-record --log-record-pointer x", "deny pattern 'logs:get-log-record'"},
@@ -264,6 +265,8 @@ static void run_cases(const struct policy *p, const struct pcase *cs, size_t n, 
             CHECK_INT(rc, -1);
             CHECK_INT(e.code, -32602);
             CHECK_CONTAINS(e.msg, cs[i].refusal);
+            /* Not cut off by the 256-byte err.msg. */
+            CHECK(strlen(e.msg) < sizeof(e.msg) - 1);
         }
         argv_words_release(&w);
     }
@@ -339,6 +342,17 @@ int main(void)
     CHECK(!policy_read_only(p));
     CHECK_CONTAINS(policy_summary(p), "Denied (wins over allowed): logs:get-log-record");
     RUN(p, custom);
+    {
+        /* Long names are clipped so that the end of the message survives. */
+        static char longcmd[600];
+        struct argv_words w = ARGV_WORDS_INIT;
+        memset(longcmd, 'x', sizeof(longcmd) - 1);
+        memcpy(longcmd, "cloudwatch ", 11);
+        CHECK_INT(argv_split(longcmd, &w, &e), 0);
+        CHECK_INT(policy_check(p, w.v, w.n, &e), -1);
+        CHECK_CONTAINS(e.msg, "sts get-caller-identity; more in the tool description");
+        argv_words_release(&w);
+    }
     policy_free(p);
 
     /* ALLOW "*:*" opens every operation, but nothing that is refused for another reason. */
