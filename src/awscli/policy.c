@@ -73,6 +73,8 @@ static const struct {
     {"--cli-input-yaml",
      "it loads parameters from a file or URL: give each parameter as an option"},
     {"--unmask", "it reveals log data that CloudWatch Logs data protection masks"},
+    /* The CLI's first-pass parser (FirstPassGlobalArgParser) keeps argparse's -h/--help. */
+    {"--help", "help pages are not served here; the tool description lists what is allowed"},
 };
 
 /* Value prefixes that make the CLI read a local file (paramfile) or fetch a URL. */
@@ -373,7 +375,7 @@ static int check_word(char *const *words, size_t n, size_t i, struct err *e)
                            "URL; this tool never reads local files or URLs: give the value "
                            "inline",
                            QUOTE_MAX, w, loading_schemes[k]);
-    if (strcasecmp(w, "help") == 0)
+    if (strcasecmp(w, "help") == 0 || strcmp(w, "-h") == 0)
         return err_set(e, E_PARAMS,
                        "'help' is not available here: the tool description lists what is "
                        "allowed; for an operation's parameters rely on the AWS CLI reference");

@@ -119,6 +119,11 @@ static const struct pcase default_bad[] = {
     {"logs describe-log-groups help", "'help' is not available"},
     {"logs describe-log-groups --log-group-name-prefix x help", "'help'"},
     {"logs describe-log-groups HELP", "'help'"},
+    {"logs describe-log-groups -h", "'help'"},
+    {"-h logs describe-log-groups", "'help'"},
+    {"logs describe-log-groups --help", "'--help' is --help"},
+    {"logs describe-log-groups --hel", "abbreviates --help"},
+    {"logs describe-log-groups --h", "abbreviates --help"},
     /* Refused global options, anywhere, spelt in full or abbreviated, in any case. */
     {"--debug logs describe-log-groups", "'--debug' is --debug, which is never allowed"},
     {"logs describe-log-groups --debug", "--debug"},
