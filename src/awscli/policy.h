@@ -7,13 +7,13 @@
  * every bypass considered are in docs/security.md; in short:
  *
  *   1. Refused whatever ALLOW says: the commands configure, history, help, cli-dev; a word
- *      "help" anywhere; the word "--"; the options --debug, --endpoint-url, --profile,
+ *      "help" or "-h" anywhere; the word "--"; the options --debug, --endpoint-url, --profile,
  *      --ca-bundle, --no-verify-ssl, --no-sign-request, --cli-input-json, --cli-input-yaml,
- *      --cli-auto-prompt, --unmask, --help (and -h) and every abbreviation the CLI would accept for
- * them (Python argparse takes any unambiguous prefix), anywhere in the command; any word containing
- * file://, fileb://, http:// or https:// in any case; an invalid --region; and a fixed list of
- * operations that read or write local files, run other programs or hand out credentials (logs
- * start-live-tail, s3 cp, sts assume-role, ...).
+ *      --cli-auto-prompt, --unmask, --help and every abbreviation the CLI would accept for
+ *      them (Python argparse takes any unambiguous prefix), anywhere in the command; any word
+ *      containing file://, fileb://, http:// or https:// in any case; an invalid --region;
+ *      and a fixed list of operations that read or write local files, run other programs or
+ *      hand out credentials (logs start-live-tail, s3 cp, sts assume-role, ...).
  *   2. The service and the operation are found the way the CLI finds them: the first two
  *      words that are neither options nor option values. Only the CLI's global options, spelt
  *      out in full, may come before the service or between service and operation.
