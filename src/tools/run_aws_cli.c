@@ -153,15 +153,12 @@ static char *build_description(const struct rac *t)
                        "the command picks another --output). Write the command as on a shell "
                        "line, with or without the leading 'aws', e.g. "
                        "\"logs describe-log-groups\".\n\n");
-    rc |= buf_addf(&b, "Allowed commands: %s\n\n", summary && *summary ? summary : "(none)");
+    rc |= buf_addf(&b, "%s\n\n", summary && *summary ? summary : "Allowed: nothing.");
     rc |= buf_adds(
         &b, "Rules:\n"
             "- There is no shell: quote with '...' or \"...\", but pipes, redirection, ';', '&', "
             "'$', backticks and parentheses outside quotes are refused. Filter with --query "
             "(JMESPath) instead of grep/jq.\n"
-            "- Not available: --profile, --endpoint-url, --debug, --no-verify-ssl, "
-            "--no-sign-request, --ca-bundle, file://, fileb://, http(s):// parameter values, "
-            "configure, help, logs start-live-tail.\n"
             "- Times: CloudWatch Logs --start-time/--end-time of filter-log-events and "
             "get-log-events are epoch MILLISECONDS (e.g. 1735689600000); logs start-query takes "
             "epoch SECONDS; cloudwatch get-metric-data/get-metric-statistics take ISO 8601 "
