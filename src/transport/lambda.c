@@ -269,6 +269,7 @@ void lambda_event_parse(const char *data, size_t len, bool truncated, long long 
 
     memset(ev, 0, sizeof(*ev));
     ev->kind = LAMBDA_EVENT_MALFORMED;
+    ev->req.deadline_ms = deadline_ms; /* for every kind: direct invokes run tools too */
     if (truncated) {
         malformed(ev, 413, "event larger than %s bytes", "7340032");
         return;

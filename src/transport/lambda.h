@@ -72,7 +72,8 @@ enum lambda_event_kind {
 
 struct lambda_event {
     enum lambda_event_kind kind;
-    struct http_request req; /* HTTP: strings borrowed from `root` or the owned fields below */
+    struct http_request req; /* HTTP: strings borrowed from `root` or the owned fields below;
+                                req.deadline_ms is set for every kind */
     json_t *message;         /* JSONRPC: borrowed from root */
     int status;              /* MALFORMED: 400 or 413 */
     char why[200];           /* MALFORMED: what is wrong, for the client */

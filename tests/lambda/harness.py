@@ -198,6 +198,8 @@ class Lambda:
             r = inv.result
             self.records.append({
                 "id": inv.id, "kind": kind, "result": r["kind"], "type": r.get("type"),
+                "trace_id": inv.trace_id, "deadline_ms": inv.deadline_ms,
+                "answered_ms": now_ms(),
                 "bytes": len(r.get("payload", b"")),
                 "runtime_us": ((inv.t_posted - inv.t_deliver) / 1000.0
                                if inv.t_deliver and inv.t_posted else None),
@@ -626,8 +628,9 @@ def main():
     }), flush=True)
     stop.wait()
     lam.kill()
-    rapi.shutdown()
-    url.shutdown()
+    sys.stdout.flush()
+    # Daemon threads may sit in blocking reads (stdin, sockets): leave without finalising.
+    os._exit(0)
 
 
 if __name__ == "__main__":
