@@ -26,7 +26,7 @@ async function connect(env) {
 }
 
 try {
-  await runCases(r, connect, 'stdio');
+  await runCases(r, connect, 'stdio', { cancel: true });
 } catch (e) {
   r.check('stdio: cases ran to the end', false, e && e.stack ? e.stack : e);
 }

@@ -84,7 +84,9 @@ function parsed(res) {
 }
 
 // Runs every case. connect(env) -> {client, close(), stderr()} for a server started with env.
-export async function runCases(r, connect, label) {
+// opts.cancel: also check that a client-side cancel stops the CLI (needs a transport that
+// delivers notifications/cancelled to the running call, as stdio does).
+export async function runCases(r, connect, label, opts = {}) {
   let moto;
   let main;
   try {
@@ -282,6 +284,34 @@ export async function runCases(r, connect, label) {
       r.check(`${label}: timeout exit code is a signal`, res.structuredContent.exitCode > 128,
         res.structuredContent);
     }, 30000);
+    if (opts.cancel && slow) {
+      // The client gives up: the SDK sends notifications/cancelled and the server must kill
+      // the CLI at once, long before the 2 s limit.
+      await r.step(`${label}: cancellation`, async () => {
+        const ac = new AbortController();
+        const t0 = Date.now();
+        setTimeout(() => ac.abort(), 500);
+        let aborted = false;
+        try {
+          await slow.client.callTool({ name: 'run_aws_cli',
+            arguments: { command: 'logs describe-log-groups --limit 1' } }, undefined,
+          { signal: ac.signal });
+        } catch (e) {
+          aborted = true;
+        }
+        r.check(`${label}: call aborted on the client`, aborted);
+        let line;
+        while (!line && Date.now() - t0 < 5000) {
+          line = slow.stderr().split('\n').find((l) => l.includes('"audit"') &&
+            l.includes('"--limit"'));
+          if (!line) await new Promise((ok) => setTimeout(ok, 50));
+        }
+        const a = line ? JSON.parse(line) : {};
+        r.eq(`${label}: audit outcome cancelled`, a.outcome, 'cancelled');
+        r.check(`${label}: CLI stopped soon after the cancel (${a.durationMs} ms)`,
+          a.durationMs >= 400 && a.durationMs < 1500, a);
+      }, 15000);
+    }
   } finally {
     if (slow) await slow.close();
     if (silent) silent.stop();
