@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "awscli/runner.h"
@@ -560,6 +561,68 @@ static void test_audit_and_progress(void)
     unsetenv("AWS_SESSION_TOKEN");
 }
 
+/* HOME is private, so the operator's ~/.aws files are passed by name when they exist. */
+static void test_operator_aws_files(void)
+{
+    struct config c;
+    struct tool *t = NULL;
+    struct tool_result r;
+    struct err e;
+    char dir[] = "/tmp/test_run_aws_cli_home_XXXXXX", path[256], want[512];
+    const char *old_home = getenv("HOME");
+    char *saved = old_home ? strdup(old_home) : NULL;
+    FILE *f;
+
+    if (!mkdtemp(dir)) {
+        CHECK(!"mkdtemp");
+        return;
+    }
+    snprintf(path, sizeof(path), "%s/.aws", dir);
+    mkdir(path, 0700);
+    snprintf(path, sizeof(path), "%s/.aws/config", dir);
+    f = fopen(path, "w");
+    if (f) {
+        fputs("[default]\nregion = eu-north-1\n", f);
+        fclose(f);
+    }
+    setenv("HOME", dir, 1);
+    unsetenv("AWS_CONFIG_FILE");
+    unsetenv("AWS_SHARED_CREDENTIALS_FILE");
+    setenv("AWS_PROFILE", "operator-profile", 1);
+    config_for_tests(&c);
+    if (run_aws_cli_new(&c, &t, &e) == 0) {
+        CHECK_INT(run(t, NULL, "logs describe-log-groups", &r, &e), 0);
+        snprintf(want, sizeof(want), "ENV AWS_CONFIG_FILE=%s\n", path);
+        CHECK_CONTAINS(text_of(&r, 0), want);
+        /* No credentials file exists, so none is named. */
+        CHECK(!strstr(text_of(&r, 0), "AWS_SHARED_CREDENTIALS_FILE"));
+        CHECK_CONTAINS(text_of(&r, 0), "ENV AWS_PROFILE=operator-profile\n");
+        tool_result_release(&r);
+        run_aws_cli_free(t);
+    } else {
+        CHECK(!"run_aws_cli_new");
+    }
+
+    /* An explicit AWS_CONFIG_FILE wins. */
+    setenv("AWS_CONFIG_FILE", "/etc/operator-aws-config", 1);
+    if (run_aws_cli_new(&c, &t, &e) == 0) {
+        CHECK_INT(run(t, NULL, "logs describe-log-groups", &r, &e), 0);
+        CHECK_CONTAINS(text_of(&r, 0), "ENV AWS_CONFIG_FILE=/etc/operator-aws-config\n");
+        CHECK(!strstr(text_of(&r, 0), path));
+        tool_result_release(&r);
+        run_aws_cli_free(t);
+    }
+    unsetenv("AWS_CONFIG_FILE");
+    unsetenv("AWS_PROFILE");
+    if (saved)
+        setenv("HOME", saved, 1);
+    free(saved);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/.aws", dir);
+    rmdir(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const char *helpers = getenv("HELPERS_DIR");
@@ -577,6 +640,7 @@ int main(void)
     test_time_limits();
     test_busy();
     test_audit_and_progress();
+    test_operator_aws_files();
     unlink(log_path());
     return check_summary();
 }
