@@ -7,6 +7,8 @@
 
 #include "log.h"
 #include "tools/run_aws_cli.h"
+#include "transport/lambda.h"
+#include "transport/httpd.h"
 #include "transport/stdio.h"
 #include "banned.h"
 
@@ -32,6 +34,10 @@ int app_main(int argc, char **argv, app_extra_tools_fn extra)
 
     if (config_load(&cfg, argc, argv, &e) < 0) {
         fprintf(stderr, "awscli-mcp: %s\n", e.msg);
+        /* In Lambda, an invalid setting is an init error (then exit; Lambda re-inits). */
+        if (lambda_mode_requested(argc, argv) &&
+            lambda_init_error(e.msg, "Runtime.ConfigInvalid") < 0)
+            log_msg(LOG_ERROR, "the init error could not be reported to the Runtime API");
         return 2;
     }
     if (cfg.mode == MODE_HELP) {
@@ -55,6 +61,8 @@ int app_main(int argc, char **argv, app_extra_tools_fn extra)
     if (cfg.mode != MODE_PROXY) {
         if (run_aws_cli_new(&cfg, &aws_tool, &e) < 0) {
             fprintf(stderr, "awscli-mcp: %s\n", e.msg);
+            if (cfg.mode == MODE_LAMBDA && lambda_init_error(e.msg, "Runtime.ConfigInvalid") < 0)
+                log_msg(LOG_ERROR, "the init error could not be reported to the Runtime API");
             rc = 2;
             goto out;
         }
@@ -71,6 +79,19 @@ int app_main(int argc, char **argv, app_extra_tools_fn extra)
     switch (cfg.mode) {
     case MODE_STDIO:
         rc = stdio_run(server, &cfg);
+        break;
+    case MODE_SERVE: {
+        struct http_front *front = http_front_new(server, &cfg);
+        if (!front) {
+            log_msg(LOG_ERROR, "out of memory");
+            break;
+        }
+        rc = httpd_run(front, &cfg);
+        http_front_free(front);
+        break;
+    }
+    case MODE_LAMBDA:
+        rc = lambda_run(server, &cfg);
         break;
     default:
         fprintf(stderr, "awscli-mcp: this mode is not available in this build\n");
