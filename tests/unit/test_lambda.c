@@ -1,0 +1,389 @@
+/* Unit tests for the Lambda runtime's pure parts: events in, replies out, limits, deadlines. */
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "transport/lambda.h"
+#include "banned.h"
+
+static const char url_event[] =
+    "{\"version\":\"2.0\",\"routeKey\":\"$default\",\"rawPath\":\"/"
+    "mcp\",\"rawQueryString\":\"a=1\","
+    "\"cookies\":[\"s=1\",\"t=2\"],"
+    "\"headers\":{\"content-type\":\"application/json\",\"accept\":\"application/json, "
+    "text/event-stream\",\"x-multi\":\"a,b\",\"x-number\":5},"
+    "\"requestContext\":{\"accountId\":\"123456789012\",\"http\":{\"method\":\"POST\",\"path\":"
+    "\"/mcp\"},\"authorizer\":{\"iam\":{\"accessKey\":\"AKIA1\",\"accountId\":\"123456789012\","
+    "\"userArn\":\"arn:aws:iam::123456789012:user/alice\"}}},"
+    "\"body\":\"{\\\"jsonrpc\\\":\\\"2.0\\\",\\\"id\\\":1,\\\"method\\\":\\\"ping\\\"}\","
+    "\"isBase64Encoded\":false}";
+
+static const char *hdr(const struct lambda_event *ev, const char *name)
+{
+    for (size_t i = 0; i < ev->req.nheaders; i++)
+        if (strcmp(ev->req.headers[i].name, name) == 0)
+            return ev->req.headers[i].value;
+    return NULL;
+}
+
+static void test_function_url_event(void)
+{
+    struct lambda_event ev;
+
+    lambda_event_parse(url_event, strlen(url_event), false, 4242, &ev);
+    CHECK_INT(ev.kind, LAMBDA_EVENT_HTTP);
+    CHECK_STR(ev.req.method, "POST");
+    CHECK_STR(ev.req.path, "/mcp");
+    CHECK_STR(hdr(&ev, "content-type"), "application/json");
+    CHECK_STR(hdr(&ev, "x-multi"), "a,b");
+    CHECK(hdr(&ev, "x-number") == NULL); /* not a string: not an HTTP header */
+    CHECK_STR(hdr(&ev, "cookie"), "s=1; t=2");
+    CHECK_INT(ev.req.body_len, strlen("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"));
+    CHECK(ev.req.body && memcmp(ev.req.body, "{\"jsonrpc\"", 10) == 0);
+    CHECK_STR(ev.req.caller, "arn:aws:iam::123456789012:user/alice");
+    CHECK_INT(ev.req.deadline_ms, 4242);
+    CHECK(!ev.req.local);
+    lambda_event_release(&ev);
+}
+
+static void test_base64_body(void)
+{
+    /* "\x00\xff{}" base64 = "AP97fQ==" */
+    const char e1[] = "{\"version\":\"2.0\",\"requestContext\":{\"http\":{\"method\":\"POST\"}},"
+                      "\"body\":\"AP97fQ==\",\"isBase64Encoded\":true}";
+    const char e2[] = "{\"version\":\"2.0\",\"requestContext\":{\"http\":{\"method\":\"POST\"}},"
+                      "\"body\":\"AP9!fQ==\",\"isBase64Encoded\":true}";
+    struct lambda_event ev;
+
+    lambda_event_parse(e1, strlen(e1), false, 0, &ev);
+    CHECK_INT(ev.kind, LAMBDA_EVENT_HTTP);
+    CHECK_INT(ev.req.body_len, 4);
+    CHECK(ev.req.body && memcmp(ev.req.body, "\x00\xff{}", 4) == 0);
+    CHECK_STR(ev.req.path, "/");
+    CHECK(ev.req.caller == NULL);
+    lambda_event_release(&ev);
+
+    lambda_event_parse(e2, strlen(e2), false, 0, &ev);
+    CHECK_INT(ev.kind, LAMBDA_EVENT_MALFORMED);
+    CHECK_INT(ev.status, 400);
+    CHECK_CONTAINS(ev.why, "base64");
+    lambda_event_release(&ev);
+}
+
+static void test_jsonrpc_and_malformed_events(void)
+{
+    static const struct {
+        const char *event;
+        int kind, status;
+        const char *why;
+    } cases[] = {
+        {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}", LAMBDA_EVENT_JSONRPC, 0, NULL},
+        {"[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}]", LAMBDA_EVENT_JSONRPC, 0, NULL},
+        {"garbage", LAMBDA_EVENT_MALFORMED, 400, "not JSON"},
+        {"", LAMBDA_EVENT_MALFORMED, 400, "not JSON"},
+        {"{}", LAMBDA_EVENT_MALFORMED, 400, "neither"},
+        {"42", LAMBDA_EVENT_MALFORMED, 400, "not JSON"},
+        {"\"text\"", LAMBDA_EVENT_MALFORMED, 400, "not JSON"},
+        {"{\"requestContext\":{}}", LAMBDA_EVENT_MALFORMED, 400, "method"},
+        {"{\"requestContext\":{\"http\":{\"method\":7}}}", LAMBDA_EVENT_MALFORMED, 400, "method"},
+        {"{\"version\":\"1.0\",\"requestContext\":{\"http\":{\"method\":\"POST\"}}}",
+         LAMBDA_EVENT_MALFORMED, 400, "version"},
+        {"{\"requestContext\":{\"http\":{\"method\":\"POST\"}},\"headers\":[]}",
+         LAMBDA_EVENT_MALFORMED, 400, "headers"},
+        {"{\"requestContext\":{\"http\":{\"method\":\"POST\"}},\"body\":5}", LAMBDA_EVENT_MALFORMED,
+         400, "body"},
+        {"{\"requestContext\":{\"http\":{\"method\":\"GET\"}},\"body\":null,\"headers\":null}",
+         LAMBDA_EVENT_HTTP, 0, NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct lambda_event ev;
+        lambda_event_parse(cases[i].event, strlen(cases[i].event), false, 777, &ev);
+        CHECK_INT(ev.kind, cases[i].kind);
+        if (cases[i].kind == LAMBDA_EVENT_MALFORMED) {
+            CHECK_INT(ev.status, cases[i].status);
+            CHECK_CONTAINS(ev.why, cases[i].why);
+        }
+        if (cases[i].kind == LAMBDA_EVENT_JSONRPC) {
+            CHECK(ev.message != NULL);
+            CHECK_INT(ev.req.deadline_ms, 777); /* direct invokes run tools too */
+        }
+        lambda_event_release(&ev);
+    }
+    {
+        struct lambda_event ev;
+        lambda_event_parse("{\"jsonrpc\":", 11, true, 0, &ev);
+        CHECK_INT(ev.kind, LAMBDA_EVENT_MALFORMED);
+        CHECK_INT(ev.status, 413);
+        lambda_event_release(&ev);
+        lambda_event_release(&ev); /* safe twice */
+    }
+}
+
+static void test_deadline(void)
+{
+    CHECK_INT(lambda_deadline(NULL, 1000, 50), 0);
+    CHECK_INT(lambda_deadline("", 1000, 50), 0);
+    CHECK_INT(lambda_deadline("12x", 1000, 50), 0);
+    CHECK_INT(lambda_deadline("-5", 1000, 50), 0);
+    /* 10 s left: the tools get 10 s minus the margin, on the monotonic clock. */
+    CHECK_INT(lambda_deadline("1710000000000", 1709999990000LL, 5000),
+              5000 + 10000 - LAMBDA_DEADLINE_MARGIN_MS);
+    /* Less left than the margin, or already past: due now. */
+    CHECK_INT(lambda_deadline("1710000000000", 1709999999500LL, 5000), 5000);
+    CHECK_INT(lambda_deadline("1710000000000", 1710000009000LL, 5000), 5000);
+}
+
+static void test_reply_build(void)
+{
+    struct http_response res = {.status = 200};
+    json_t *j;
+    size_t len;
+    char *text;
+
+    res.headers[0].name = "Content-Type";
+    res.headers[0].value = "application/json";
+    res.headers[1].name = "Vary";
+    res.headers[1].value = "Origin";
+    res.headers[2].name = "Vary";
+    res.headers[2].value = "Accept";
+    res.headers[3].name = "Set-Cookie";
+    res.headers[3].value = "a=b";
+    res.nheaders = 4;
+    res.body = (char *)"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"x\":\"\xc3\xa9\"}}";
+    res.body_len = strlen(res.body);
+    text = lambda_reply_build(&res, &len);
+    CHECK(text != NULL);
+    CHECK_INT(len, text ? strlen(text) : 0);
+    j = json_loads(text ? text : "", 0, NULL);
+    CHECK_INT(json_integer_value(json_object_get(j, "statusCode")), 200);
+    CHECK_STR(json_string_value(json_object_get(json_object_get(j, "headers"), "Content-Type")),
+              "application/json");
+    CHECK_STR(json_string_value(json_object_get(json_object_get(j, "headers"), "Vary")),
+              "Origin, Accept");
+    CHECK_STR(json_string_value(json_array_get(json_object_get(j, "cookies"), 0)), "a=b");
+    CHECK_STR(json_string_value(json_object_get(j, "body")), res.body);
+    CHECK(json_is_false(json_object_get(j, "isBase64Encoded")));
+    json_decref(j);
+    free(text);
+
+    /* Not UTF-8: base64. */
+    res.nheaders = 0;
+    res.status = 500;
+    res.body = (char *)"\xff\x00\x01";
+    res.body_len = 3;
+    text = lambda_reply_build(&res, &len);
+    j = json_loads(text ? text : "", 0, NULL);
+    CHECK_STR(json_string_value(json_object_get(j, "body")), "/wAB");
+    CHECK(json_is_true(json_object_get(j, "isBase64Encoded")));
+    CHECK(json_object_get(j, "cookies") == NULL);
+    json_decref(j);
+    free(text);
+
+    /* No body (202). */
+    res.status = 202;
+    res.body = NULL;
+    res.body_len = 0;
+    text = lambda_reply_build(&res, &len);
+    j = json_loads(text ? text : "", 0, NULL);
+    CHECK_INT(json_integer_value(json_object_get(j, "statusCode")), 202);
+    CHECK_STR(json_string_value(json_object_get(j, "body")), "");
+    json_decref(j);
+    free(text);
+}
+
+static void test_utf8_and_base64(void)
+{
+    static const struct {
+        const char *s;
+        bool ok;
+    } u[] = {
+        {"plain", true},
+        {"caf\xc3\xa9", true},
+        {"\xe2\x82\xac", true},
+        {"\xf0\x9f\x98\x80", true},
+        {"\xc0\x80", false},
+        {"\x80", false},
+        {"\xe2\x82", false},
+        {"\xed\xa0\x80", false},
+        {"\xf4\x90\x80\x80", false},
+        {"\xff", false},
+    };
+    for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++)
+        CHECK_INT(lambda_utf8_valid(u[i].s, strlen(u[i].s)), u[i].ok);
+
+    {
+        const char raw[] = "any carnal pleas\x00\xfe";
+        size_t n, m;
+        char *enc = lambda_base64_encode(raw, sizeof(raw) - 1, &n);
+        char *dec = enc ? lambda_base64_decode(enc, n, &m) : NULL;
+        CHECK(dec && m == sizeof(raw) - 1 && memcmp(dec, raw, m) == 0);
+        free(enc);
+        free(dec);
+    }
+    CHECK(lambda_base64_decode("abc", 3, NULL) == NULL);
+    CHECK(lambda_base64_decode("ab!d", 4, NULL) == NULL);
+    CHECK(lambda_base64_decode("a===", 4, NULL) == NULL);
+    {
+        size_t n = 99;
+        char *d = lambda_base64_decode("", 0, &n);
+        CHECK(d != NULL && n == 0);
+        free(d);
+    }
+}
+
+/* A tools/call reply whose text and stdout are `n` bytes of a repeated pattern. */
+static json_t *big_tool_reply(size_t n, const char *pattern)
+{
+    char *s = malloc(n + 1);
+    size_t pl = strlen(pattern);
+    json_t *j;
+
+    n -= n % pl; /* whole patterns only, so multibyte ones stay valid UTF-8 */
+    for (size_t i = 0; i < n; i++)
+        s[i] = pattern[i % pl];
+    s[n] = '\0';
+    j = json_pack("{s:s, s:i, s:{s:[{s:s, s:s}], s:{s:i, s:s, s:s, s:b, s:i}, s:b}}", "jsonrpc",
+                  "2.0", "id", 7, "result", "content", "type", "text", "text", s,
+                  "structuredContent", "exitCode", 0, "stdout", s, "stderr", "", "truncated", 0,
+                  "durationMs", 5, "isError", 0);
+    free(s);
+    return j;
+}
+
+static void check_fitted_http(char *text, size_t len, size_t max, bool tool)
+{
+    json_t *j, *body;
+
+    CHECK(text != NULL);
+    CHECK(len <= max);
+    j = json_loads(text ? text : "", 0, NULL);
+    CHECK(j != NULL);
+    body = json_loads(json_string_value(json_object_get(j, "body")), 0, NULL);
+    CHECK(body != NULL);
+    CHECK_INT(json_integer_value(json_object_get(body, "id")), 7);
+    if (tool) {
+        json_t *r = json_object_get(body, "result");
+        const char *t = json_string_value(
+            json_object_get(json_array_get(json_object_get(r, "content"), 0), "text"));
+        CHECK_CONTAINS(t, "output truncated");
+        CHECK(json_is_true(json_object_get(json_object_get(r, "structuredContent"), "truncated")));
+        CHECK(strlen(t) > 100000); /* cut to fit, not emptied */
+    } else {
+        CHECK_INT(json_integer_value(json_object_get(json_object_get(body, "error"), "code")),
+                  -32603);
+        CHECK_CONTAINS(
+            json_string_value(json_object_get(json_object_get(body, "error"), "message")), "6 MB");
+    }
+    json_decref(body);
+    json_decref(j);
+    free(text);
+}
+
+static void test_fit(void)
+{
+    struct http_response res = {.status = 200};
+    const char *patterns[] = {"abcdefgh", "\"q\"\\", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"};
+    size_t len;
+
+    res.headers[0].name = "Content-Type";
+    res.headers[0].value = "application/json";
+    res.nheaders = 1;
+    for (size_t p = 0; p < 3; p++) {
+        json_t *reply = big_tool_reply(4 * 1024 * 1024, patterns[p]);
+        res.body = json_dumps(reply, JSON_COMPACT);
+        res.body_len = strlen(res.body);
+        {
+            char *text = lambda_reply_fit_http(&res, LAMBDA_MAX_RESPONSE_BYTES, &len);
+            check_fitted_http(text, len, LAMBDA_MAX_RESPONSE_BYTES, true);
+        }
+        free(res.body);
+
+        /* Direct invoke: the same reply, plain JSON-RPC. */
+        {
+            char *text = lambda_reply_fit_jsonrpc(reply, LAMBDA_MAX_RESPONSE_BYTES, &len);
+            json_t *j = json_loads(text ? text : "", 0, NULL);
+            CHECK(len <= LAMBDA_MAX_RESPONSE_BYTES);
+            CHECK(j != NULL);
+            CHECK_CONTAINS(
+                json_string_value(json_object_get(
+                    json_array_get(json_object_get(json_object_get(j, "result"), "content"), 0),
+                    "text")),
+                "output truncated");
+            json_decref(j);
+            free(text);
+        }
+        /* The caller's reply is left as it was. */
+        CHECK_INT(
+            json_string_length(json_object_get(
+                json_object_get(json_object_get(reply, "result"), "structuredContent"), "stdout")),
+            4 * 1024 * 1024 - (4 * 1024 * 1024) % strlen(patterns[p]));
+        json_decref(reply);
+    }
+
+    /* Small replies pass unchanged. */
+    {
+        json_t *reply = big_tool_reply(1000, "x");
+        res.body = json_dumps(reply, JSON_COMPACT);
+        res.body_len = strlen(res.body);
+        {
+            char *a = lambda_reply_fit_http(&res, LAMBDA_MAX_RESPONSE_BYTES, &len);
+            size_t blen;
+            char *b = lambda_reply_build(&res, &blen);
+            CHECK(a && b && len == blen && strcmp(a, b) == 0);
+            free(a);
+            free(b);
+        }
+        free(res.body);
+        json_decref(reply);
+    }
+
+    /* Not a tool result: a JSON-RPC error with the same id. */
+    {
+        json_t *big = big_tool_reply(10, "x");
+        json_t *list = json_array();
+        for (int i = 0; i < 2000; i++)
+            json_array_append_new(list, json_pack("{s:s}", "name", "tool-with-a-long-name"));
+        json_object_set_new(big, "result", json_pack("{s:o}", "tools", list));
+        res.body = json_dumps(big, JSON_COMPACT);
+        res.body_len = strlen(res.body);
+        {
+            char *text = lambda_reply_fit_http(&res, 20000, &len);
+            check_fitted_http(text, len, 20000, false);
+        }
+        CHECK_INT(lambda_reply_shrink(big, 10), -1);
+        free(res.body);
+        json_decref(big);
+    }
+}
+
+static void test_mode_requested(void)
+{
+    char a0[] = "awscli-mcp", lam[] = "lambda", stdio[] = "stdio", flag[] = "--timeout", v[] = "5";
+    char *none[] = {a0, NULL}, *lm[] = {a0, lam, NULL}, *sm[] = {a0, stdio, NULL},
+         *fl[] = {a0, flag, v, NULL};
+
+    unsetenv("AWS_LAMBDA_RUNTIME_API");
+    CHECK(!lambda_mode_requested(1, none));
+    CHECK(lambda_mode_requested(2, lm));
+    CHECK(!lambda_mode_requested(3, fl));
+    setenv("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001", 1);
+    CHECK(lambda_mode_requested(1, none));
+    CHECK(lambda_mode_requested(3, fl));
+    CHECK(!lambda_mode_requested(2, sm));
+    unsetenv("AWS_LAMBDA_RUNTIME_API");
+}
+
+int main(void)
+{
+    test_function_url_event();
+    test_base64_body();
+    test_jsonrpc_and_malformed_events();
+    test_deadline();
+    test_reply_build();
+    test_utf8_and_base64();
+    test_fit();
+    test_mode_requested();
+    return check_summary();
+}
