@@ -655,7 +655,7 @@ static void handle_post(struct http_front *f, const struct http_request *req,
     }
 
     msg = json_loadb(req->body ? req->body : "", req->body ? req->body_len : 0,
-                     JSON_REJECT_DUPLICATES, &jerr);
+                     JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (!msg) {
         char m[300];
         snprintf(m, sizeof(m), "Parse error: %s (line %d, column %d)", jerr.text, jerr.line,
