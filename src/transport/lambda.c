@@ -799,8 +799,9 @@ int lambda_init_error(const char *message, const char *type)
     status = rapi_post_error(&r, "init error", "/runtime/init/error", message, type);
     rapi_release(&r);
     if (status != 202) {
-        log_event(LOG_ERROR, "Runtime API refused the init error",
-                  json_pack("{s:i}", "status", status));
+        if (status >= 0) /* no answer at all was logged by rapi_call_retry */
+            log_event(LOG_ERROR, "Runtime API refused the init error",
+                      json_pack("{s:i}", "status", status));
         return -1;
     }
     return 0;
@@ -819,7 +820,7 @@ static const char *const event_kind_names[] = {"malformed", "functionUrl", "invo
 
 /* Builds the payload for one event. Returns malloc'd text, or NULL when out of memory. */
 static char *invocation_payload(struct lambda_rt *rt, struct lambda_event *ev, int *status,
-                                size_t *len)
+                                char *rpc_method, size_t rpc_cap, size_t *len)
 {
     char *text = NULL;
 
@@ -827,11 +828,14 @@ static char *invocation_payload(struct lambda_rt *rt, struct lambda_event *ev, i
         struct http_response res = {0};
         http_handle(rt->front, &ev->req, &res);
         *status = res.status;
+        snprintf(rpc_method, rpc_cap, "%s", res.rpc_method);
         text = lambda_reply_fit_http(&res, LAMBDA_MAX_RESPONSE_BYTES, len);
         http_response_release(&res);
     } else if (ev->kind == LAMBDA_EVENT_JSONRPC) {
         struct mcp_exchange x = {.http = false, .deadline_ms = ev->req.deadline_ms};
         struct mcp_reply reply = {0};
+        const char *m = json_string_value(json_object_get(ev->message, "method"));
+        snprintf(rpc_method, rpc_cap, "%.63s", m ? m : "");
         mcp_server_handle(rt->server, NULL, ev->message, &x, &reply);
         *status = reply.msg ? reply.http_status : 202;
         if (reply.msg) {
@@ -865,7 +869,7 @@ static int invocation_run(struct lambda_rt *rt)
 {
     struct rapi *r = &rt->rapi;
     struct lambda_event ev;
-    char path[256];
+    char path[256], rpc_method[64] = "";
     char *payload = NULL;
     size_t len = 0;
     int status = 0, posted, rc = 0;
@@ -888,7 +892,7 @@ static int invocation_run(struct lambda_rt *rt)
 
     deadline = lambda_deadline(r->deadline, clock_real_ms(), t0);
     lambda_event_parse(r->body.p, r->body.len, r->body.truncated, deadline, &ev);
-    payload = invocation_payload(rt, &ev, &status, &len);
+    payload = invocation_payload(rt, &ev, &status, rpc_method, sizeof(rpc_method), &len);
 
     snprintf(path, sizeof(path), "/runtime/invocation/%s/response", r->request_id);
     if (payload) {
@@ -913,11 +917,12 @@ static int invocation_run(struct lambda_rt *rt)
                   json_pack("{s:i, s:s}", "status", posted, "body", r->body.p));
     }
     log_event(LOG_INFO, "invocation",
-              json_pack("{s:s, s:s?, s:s?, s:i, s:s?, s:I, s:I}", "event",
+              json_pack("{s:s, s:s?, s:s?, s:s?, s:i, s:s?, s:I, s:I}", "event",
                         event_kind_names[ev.kind], "httpMethod",
                         ev.kind == LAMBDA_EVENT_HTTP ? ev.req.method : NULL, "path",
-                        ev.kind == LAMBDA_EVENT_HTTP ? ev.req.path : NULL, "status", status,
-                        "caller", ev.req.caller, "responseBytes", (json_int_t)len, "durationUs",
+                        ev.kind == LAMBDA_EVENT_HTTP ? ev.req.path : NULL, "rpcMethod",
+                        rpc_method[0] ? rpc_method : NULL, "status", status, "caller",
+                        ev.req.caller, "responseBytes", (json_int_t)len, "durationUs",
                         (json_int_t)((ts1.tv_sec - ts0.tv_sec) * 1000000LL +
                                      (ts1.tv_nsec - ts0.tv_nsec) / 1000)));
     free(payload);
