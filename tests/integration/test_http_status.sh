@@ -37,14 +37,14 @@ check_has() {
     case "$3" in *"$2"*) ok ;; *) bad "$1: '$2' not in: ${3:0:300}" ;; esac
 }
 
-# Starts a server: start_server NAME PORT [ARGS...]; waits for its "listening" line.
+# Starts a server: start_server NAME PORT [ARGS...]; waits for its "listening" line; LAST_PID.
 start_server() {
     local name=$1 port=$2
     shift 2
     "$BIN" serve --listen "127.0.0.1:$port" --aws-cli "$AWS" "$@" 2>"$TMP/$name.log" &
     local pid=$!
     PIDS+=("$pid")
-    eval "${name}_PID=$pid"
+    LAST_PID=$pid
     for _ in $(seq 1 100); do
         grep -q '"listening"' "$TMP/$name.log" 2>/dev/null && return 0
         sleep 0.05
@@ -67,6 +67,7 @@ PIDS+=($!)
 start_server main "$PORT" --max-body-bytes 4096 --timeout 3 \
     --endpoint-url "http://127.0.0.1:$BLACKHOLE_PORT" \
     --allowed-origins "https://app.example.com"
+MAIN_PID=$LAST_PID
 
 J='Content-Type: application/json'
 A='Accept: application/json, text/event-stream'
@@ -272,14 +273,14 @@ fi
 curl -s -o "$TMP/inflight" --max-time 20 "$URL" -H "$J" -H 'MCP-Protocol-Version: 2025-11-25' -d "$SLOW" &
 INFLIGHT=$!
 sleep 0.5
-kill -TERM "$main_PID"
+kill -TERM "$MAIN_PID"
 wait "$INFLIGHT"
 check "in-flight call answered during shutdown" 11 "$(jq -r .id "$TMP/inflight" 2>/dev/null)"
-for _ in $(seq 1 100); do kill -0 "$main_PID" 2>/dev/null || break; sleep 0.1; done
-if kill -0 "$main_PID" 2>/dev/null; then
+for _ in $(seq 1 100); do kill -0 "$MAIN_PID" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$MAIN_PID" 2>/dev/null; then
     bad "server still running 10 s after SIGTERM"
 else
-    wait "$main_PID"
+    wait "$MAIN_PID"
     check "exit status after SIGTERM" 0 "$?"
 fi
 check_has "stopped line" '"message":"stopped"' "$(cat "$TMP/main.log")"
