@@ -460,6 +460,19 @@ static void handle_modern(struct call *c, const char *method, json_t *params,
                   "missing params._meta[\"" MCP_META_PROTOCOL_VERSION "\"] (a string)", NULL);
         return;
     }
+    /*
+     * On HTTP the header must say what the body says (streamable-http.mdx "Request Metadata",
+     * "Server Validation"). This is checked before the version itself: a header that does not
+     * match the body is a HeaderMismatch whatever either value is.
+     */
+    if (c->x->http && (!c->x->header_version || strcmp(c->x->header_version, requested) != 0)) {
+        char msg[160];
+        snprintf(msg, sizeof(msg),
+                 "MCP-Protocol-Version header (%.20s) does not match _meta protocolVersion (%.40s)",
+                 c->x->header_version ? c->x->header_version : "absent", requested);
+        set_error(c, out, MCP_HEADER_MISMATCH, msg, NULL);
+        return;
+    }
     if (!mcp_version_is_modern(requested) || !version_static(requested)) {
         json_t *data = json_pack("{s:o, s:s}", "supported", versions_array(), "requested",
                                  requested);
@@ -467,15 +480,6 @@ static void handle_modern(struct call *c, const char *method, json_t *params,
         return;
     }
     c->version = version_static(requested);
-    /* On HTTP the header must say what the body says (streamable-http.mdx "Request Metadata"). */
-    if (c->x->http && (!c->x->header_version || strcmp(c->x->header_version, requested) != 0)) {
-        char msg[160];
-        snprintf(msg, sizeof(msg),
-                 "MCP-Protocol-Version header (%.20s) does not match _meta protocolVersion (%s)",
-                 c->x->header_version ? c->x->header_version : "absent", requested);
-        set_error(c, out, MCP_HEADER_MISMATCH, msg, NULL);
-        return;
-    }
     if (!json_is_object(caps)) {
         set_error(c, out, JSONRPC_INVALID_PARAMS,
                   "missing params._meta[\"" MCP_META_CLIENT_CAPABILITIES "\"] (an object)", NULL);
