@@ -531,6 +531,19 @@ static const char *legacy_version(struct mcp_session *session, const struct mcp_
     return MCP_VERSION_LATEST_LEGACY;
 }
 
+/*
+ * versioning.mdx "Backward Compatibility": a request carrying modern _meta is served as modern,
+ * where initialize does not exist (-32601, 404 over HTTP); an initialize without it selects
+ * legacy semantics.
+ */
+static bool served_as_modern(json_t *msg, const char *method, const struct mcp_exchange *x)
+{
+    if (strcmp(method, "initialize") == 0)
+        return mcp_version_is_modern(mcp_message_modern_version(msg));
+    return mcp_message_modern_version(msg) || method_is_modern_only(method) ||
+           (x->http && mcp_version_is_modern(x->header_version));
+}
+
 static void handle_one(struct mcp_server *s, struct mcp_session *session, json_t *msg,
                        const struct mcp_exchange *x, bool in_batch, struct mcp_reply *out)
 {
@@ -562,9 +575,7 @@ static void handle_one(struct mcp_server *s, struct mcp_session *session, json_t
             set_error(&c, out, JSONRPC_INVALID_PARAMS, "params must be an object", NULL);
             break;
         }
-        if (strcmp(method, "initialize") != 0 &&
-            (mcp_message_modern_version(msg) || method_is_modern_only(method) ||
-             (x->http && mcp_version_is_modern(x->header_version)))) {
+        if (served_as_modern(msg, method, x)) {
             const char *mv = mcp_message_modern_version(msg);
             /* A legacy revision named in _meta is served as legacy, the version as given. */
             if (mv && version_static(mv) && !mcp_version_is_modern(mv) &&
