@@ -475,15 +475,11 @@ static bool accept_allows_json(const struct http_request *req)
 /* ---------------------------------------------------------------------------------------- */
 /* MCP headers                                                                               */
 
-static bool version_well_formed(const char *v, size_t n)
+static bool printable(const char *p, size_t n)
 {
-    if (n != 10)
-        return false;
-    for (size_t i = 0; i < 10; i++) {
-        bool dash = i == 4 || i == 7;
-        if (dash ? v[i] != '-' : (v[i] < '0' || v[i] > '9'))
+    for (size_t i = 0; i < n; i++)
+        if (p[i] < 0x20 || p[i] > 0x7e)
             return false;
-    }
     return true;
 }
 
@@ -667,23 +663,45 @@ static void handle_post(struct http_front *f, const struct http_request *req,
     copy_method(res, json_is_object(msg) ? json_string_value(json_object_get(msg, "method"))
                                          : (json_is_array(msg) ? "(batch)" : NULL));
 
-    /* MCP-Protocol-Version (basic/transports "Protocol Version Header"): invalid or unsupported
-     * values get 400; absent means 2025-03-26 (the core's default). */
+    /*
+     * MCP-Protocol-Version (basic/transports "Protocol Version Header"): an invalid or
+     * unsupported value gets 400; absent means 2025-03-26 (the core's default). Any value we do
+     * not serve gets -32022 with the supported list, so a modern client recognises a modern
+     * server (streamable-http.mdx "Backward Compatibility"); only a value that cannot be echoed
+     * (control bytes, non-ASCII, very long, repeated header) gets a plain -32600.
+     */
     if (hv_raw) {
         const char *p = hv_raw;
         size_t n = strlen(p);
         trim(&p, &n);
-        if (header_count(req, "MCP-Protocol-Version") != 1 || !version_well_formed(p, n)) {
+        if (header_count(req, "MCP-Protocol-Version") != 1 || n == 0 || n > 64 ||
+            !printable(p, n)) {
             set_error(res, 400, id, JSONRPC_INVALID_REQUEST,
-                      "Bad Request: invalid MCP-Protocol-Version header (expected one "
-                      "YYYY-MM-DD revision)",
-                      NULL);
+                      "Bad Request: invalid MCP-Protocol-Version header", NULL);
             goto out;
         }
-        memcpy(hv, p, n);
-        if (!mcp_version_supported(hv)) {
-            set_error(res, 400, id, MCP_UNSUPPORTED_VERSION, "Unsupported protocol version",
-                      json_pack("{s:o, s:s}", "supported", supported_versions(), "requested", hv));
+        if (n < sizeof(hv)) {
+            memcpy(hv, p, n);
+            hv[n] = '\0';
+        }
+        /* streamable-http.mdx "Protocol Version Header": the header MUST equal the body's
+         * _meta version, checked before support so that a mismatch is always -32020. */
+        mv = json_is_object(msg) ? mcp_message_modern_version(msg) : NULL;
+        if (mv && (strlen(mv) != n || memcmp(mv, p, n) != 0)) {
+            char m[200];
+            snprintf(m, sizeof(m),
+                     "Header mismatch: MCP-Protocol-Version header '%s' does not match "
+                     "_meta protocolVersion '%.40s'",
+                     hv[0] ? hv : "(invalid)", mv);
+            set_error(res, 400, id, MCP_HEADER_MISMATCH, m, NULL);
+            goto out;
+        }
+        if (!hv[0] || !mcp_version_supported(hv)) {
+            char requested[80];
+            snprintf(requested, sizeof(requested), "%.*s", (int)n, p);
+            set_error(
+                res, 400, id, MCP_UNSUPPORTED_VERSION, "Unsupported protocol version",
+                json_pack("{s:o, s:s}", "supported", supported_versions(), "requested", requested));
             goto out;
         }
         x.header_version = hv;

@@ -283,10 +283,23 @@ static void test_version_header(struct http_front *f)
     CHECK_INT(res.status, 200);
     run(f, &(struct rq){.body = PING_BODY, .h = {STD, "mcp-protocol-version", " 2025-03-26 "}});
     CHECK_INT(res.status, 200);
+    /* Any value we do not serve: -32022, so that modern clients know a modern server. */
     run(f, &(struct rq){.body = PING_BODY, .h = {STD, "MCP-Protocol-Version", "garbage"}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), JSONRPC_INVALID_REQUEST);
+    CHECK_INT(err_code(), MCP_UNSUPPORTED_VERSION);
     CHECK_INT(json_integer_value(json_object_get(reply, "id")), 7);
+    run(f, &(struct rq){.body = PING_BODY, .h = {STD, "MCP-Protocol-Version", "v999.0.0"}});
+    CHECK_STR(json_string_value(json_object_get(
+                  json_object_get(json_object_get(reply, "error"), "data"), "requested")),
+              "v999.0.0");
+    /* A value that cannot be echoed: a plain -32600. */
+    run(f, &(struct rq){.body = PING_BODY, .h = {STD, "MCP-Protocol-Version", "2025-06-18\x01"}});
+    CHECK_INT(res.status, 400);
+    CHECK_INT(err_code(), JSONRPC_INVALID_REQUEST);
+    run(f,
+        &(struct rq){.body = PING_BODY, .h = {STD, "MCP-Protocol-Version", "2025-11-25\xc3\xa9"}});
+    CHECK_INT(res.status, 400);
+    CHECK_INT(err_code(), JSONRPC_INVALID_REQUEST);
     run(f, &(struct rq){.body = PING_BODY, .h = {STD, "MCP-Protocol-Version", ""}});
     CHECK_INT(res.status, 400);
     run(f, &(struct rq){.body = PING_BODY, .h = {STD, "MCP-Protocol-Version", "2099-01-01"}});
@@ -344,6 +357,23 @@ static void test_modern(struct http_front *f)
                      .h = {STD, "MCP-Protocol-Version", "2025-11-25", "Mcp-Method", "tools/list"}});
     CHECK_INT(res.status, 400);
     CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+
+    /* Header version against an unsupported _meta version: the mismatch wins (-32020). */
+    run(f,
+        &(struct rq){.body = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"server/discover\","
+                             "\"params\":{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":"
+                             "\"v999.0.0\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}",
+                     .h = {MODERN_H("server/discover")}});
+    CHECK_INT(res.status, 400);
+    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    /* Both unsupported and equal: -32022 echoing the request. */
+    run(f, &(struct rq){
+               .body = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"server/discover\","
+                       "\"params\":{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":"
+                       "\"v999.0.0\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}",
+               .h = {STD, "MCP-Protocol-Version", "v999.0.0", "Mcp-Method", "server/discover"}});
+    CHECK_INT(res.status, 400);
+    CHECK_INT(err_code(), MCP_UNSUPPORTED_VERSION);
 
     /* Mcp-Name on tools/call: plain, base64, wrong, missing, malformed. */
     run(f, &(struct rq){.body = MODERN_CALL, .h = {MODERN_H("tools/call"), "Mcp-Name", "echo"}});
