@@ -162,13 +162,21 @@ static int call_echo_schema(const struct tool *t, const struct tool_ctx *ctx, js
 
 #define NO_ARGS_SCHEMA "{\"type\": \"object\", \"properties\": {}}"
 
-/* json-schema-2020-12 (SEP-1613): these keywords must reach the client unchanged. */
-#define SCHEMA_2020_12                                                                             \
-    "{\"$schema\": \"https://json-schema.org/draft/2020-12/schema\", \"type\": \"object\","        \
-    " \"$defs\": {\"address\": {\"type\": \"object\", \"properties\": {\"street\": {\"type\":"     \
-    " \"string\"}, \"city\": {\"type\": \"string\"}}}}, \"properties\": {\"name\": {\"type\":"     \
-    " \"string\"}, \"address\": {\"$ref\": \"#/$defs/address\"}}, \"additionalProperties\":"       \
-    " false}"
+/*
+ * json-schema-2020-12: SEP-1613 ($schema, $defs, additionalProperties; 0.1.16) and SEP-2106
+ * ($anchor, allOf/anyOf, if/then/else; 0.2.0-alpha.12) keywords must reach the client unchanged.
+ */
+static const char schema_2020_12[] =
+    "{\"$schema\": \"https://json-schema.org/draft/2020-12/schema\", \"type\": \"object\", \""
+    "$defs\": {\"address\": {\"$anchor\": \"addressDef\", \"type\": \"object\", \"properties"
+    "\": {\"street\": {\"type\": \"string\"}, \"city\": {\"type\": \"string\"}}}}, \"properti"
+    "es\": {\"name\": {\"type\": \"string\"}, \"address\": {\"$ref\": \"#/$defs/address\"}, "
+    "\"contactMethod\": {\"type\": \"string\", \"enum\": [\"phone\", \"email\"]}, \"phone\": "
+    "{\"type\": \"string\"}, \"email\": {\"type\": \"string\"}}, \"allOf\": [{\"anyOf\": [{\""
+    "required\": [\"phone\"]}, {\"required\": [\"email\"]}]}], \"if\": {\"properties\": {\"co"
+    "ntactMethod\": {\"const\": \"phone\"}}, \"required\": [\"contactMethod\"]}, \"then\": {"
+    "\"required\": [\"phone\"]}, \"else\": {\"required\": [\"email\"]}, \"additionalPropertie"
+    "s\": false}";
 
 struct fixture {
     struct tool tool;
@@ -209,7 +217,7 @@ static struct fixture fixtures[] = {
     {{.name = "json_schema_2020_12_tool",
       .description = "Tool with JSON Schema 2020-12 features",
       .call = call_echo_schema},
-     SCHEMA_2020_12},
+     schema_2020_12},
 };
 
 static int register_fixtures(struct mcp_server *s, const struct config *cfg)
