@@ -358,6 +358,44 @@ static void test_fit(void)
     }
 }
 
+/*
+ * Mutated and truncated events (a cheap, deterministic fuzz run; under -DSANITIZE=ON it also
+ * checks memory safety): every one must parse to some kind without crashing, and an HTTP one
+ * must have a method, a path and consistent headers.
+ */
+static void test_mutated_events(void)
+{
+    size_t n = strlen(url_event);
+    char *buf = malloc(n + 1);
+    unsigned int seed = 12345;
+    int kinds[3] = {0, 0, 0}, bad = 0;
+
+    for (int i = 0; i < 20000; i++) {
+        struct lambda_event ev;
+        size_t len = n;
+        memcpy(buf, url_event, n + 1);
+        for (int k = 0; k < 1 + i % 4; k++) {
+            seed = seed * 1103515245u + 12345u;
+            buf[(seed >> 8) % n] = (char)(seed >> 20);
+        }
+        if (i % 3 == 0)
+            len = (seed >> 4) % (n + 1);
+        lambda_event_parse(buf, len, false, 1, &ev);
+        kinds[ev.kind]++;
+        if (ev.kind == LAMBDA_EVENT_HTTP) {
+            bad += !ev.req.method || !ev.req.path || (ev.req.nheaders && !ev.req.headers);
+            for (size_t h = 0; h < ev.req.nheaders; h++)
+                bad += !ev.req.headers[h].name || !ev.req.headers[h].value;
+        } else if (ev.kind == LAMBDA_EVENT_MALFORMED) {
+            bad += (ev.status != 400 && ev.status != 413) || !ev.why[0];
+        }
+        lambda_event_release(&ev);
+    }
+    free(buf);
+    CHECK_INT(bad, 0);
+    CHECK(kinds[LAMBDA_EVENT_HTTP] > 100 && kinds[LAMBDA_EVENT_MALFORMED] > 100);
+}
+
 static void test_mode_requested(void)
 {
     char a0[] = "awscli-mcp", lam[] = "lambda", stdio[] = "stdio", flag[] = "--timeout", v[] = "5";
@@ -384,6 +422,7 @@ int main(void)
     test_reply_build();
     test_utf8_and_base64();
     test_fit();
+    test_mutated_events();
     test_mode_requested();
     return check_summary();
 }
