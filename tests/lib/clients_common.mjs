@@ -130,7 +130,7 @@ export async function startHttpServer(bin = CONFORMANCE_BIN, env = {}) {
   const stop = () =>
     new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
+      child.once('close', () => resolve());
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 3000).unref();
     });
@@ -225,6 +225,12 @@ export function readTap(logFile) {
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l));
+}
+
+// A sanitizer report (ASan, LSan, UBSan) in a server's stderr, or null.
+export function sanitizerReport(stderr) {
+  const m = /(ERROR: (Address|Leak)Sanitizer|runtime error:).*/.exec(stderr || '');
+  return m ? stderr.slice(m.index, m.index + 400) : null;
 }
 
 export function appendJsonLine(file, obj) {

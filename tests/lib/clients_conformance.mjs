@@ -26,6 +26,7 @@ import {
   SOURCE_DIR,
   makeRunner,
   run,
+  sanitizerReport,
   startHttpServer,
 } from './clients_common.mjs';
 
@@ -78,6 +79,8 @@ export async function runConformance(r, tag, { keep = false } = {}) {
   r.check(`${tag}: server did not crash`, server.child.exitCode === 0 || server.child.signalCode === 'SIGTERM' ||
     server.child.exitCode === null, { code: server.child.exitCode, signal: server.child.signalCode,
     stderr: server.stderr().slice(-500) });
+  r.check(`${tag}: no sanitizer report from the server`, !sanitizerReport(server.stderr()),
+    sanitizerReport(server.stderr()));
 
   // The suite's own summary: "✓ name: N passed, M failed" / "✗ ...".
   const results = new Map();

@@ -7,7 +7,7 @@
 // 'legacy', 'auto' and pinned '2026-07-28' modes, and the MCP Inspector 2.12.0 CLI (legacy and
 // modern eras).
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -17,6 +17,7 @@ import {
   importPkg,
   readTap,
   run,
+  sanitizerReport,
   startHttpServer,
   startRecordingProxy,
   tappedStdio,
@@ -52,6 +53,7 @@ async function makeWire(kind, tmp, label) {
       sent: () => readTap(file).filter((e) => e.dir === 'in').map((e) => e.msg),
       received: () => readTap(file).filter((e) => e.dir === 'out').map((e) => e.msg),
       posts: () => [],
+      stderr: () => (existsSync(`${file}.err`) ? readFileSync(`${file}.err`, 'utf8') : ''),
       stop: async () => {},
     };
   }
@@ -62,6 +64,7 @@ async function makeWire(kind, tmp, label) {
     sent: () => proxy.log.flatMap((e) => (e.body === undefined ? [] : [].concat(e.body))),
     received: () => proxy.log.flatMap((e) => (e.resBody === undefined ? [] : [].concat(e.resBody))),
     posts: () => proxy.log.filter((e) => e.method === 'POST'),
+    stderr: () => server.stderr(),
     stop: async () => {
       await proxy.stop();
       await server.stop();
@@ -174,7 +177,12 @@ async function withWire(r, kind, tmp, label, fn) {
     wire = await makeWire(kind, tmp, label);
     await fn(wire);
   }, 90000);
-  if (wire) await wire.stop().catch(() => {});
+  if (wire) {
+    await wire.stop().catch(() => {});
+    // Under SANITIZE=ON a memory error or leak shows up in the server's stderr.
+    const rep = sanitizerReport(wire.stderr());
+    r.check(`${label}: no sanitizer report from the server`, !rep, rep);
+  }
 }
 
 // Each client in turn; `kind` is 'stdio' or 'http'.

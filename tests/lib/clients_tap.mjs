@@ -1,13 +1,16 @@
 // A stdio tap: `node clients_tap.mjs LOGFILE COMMAND ARGS...` runs COMMAND with its stdin and
 // stdout passed through, and appends every line in either direction to LOGFILE as
-// {"dir": "in"|"out", "pid": N, "msg": <parsed JSON or raw line>}. The real-client tests put it
+// {"dir": "in"|"out", "pid": N, "msg": <parsed JSON or raw line>}, and the server's stderr
+// to LOGFILE.err. The real-client tests put it
 // between an MCP client and the server, so they can assert on the messages on the wire.
 
 import { spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, openSync } from 'node:fs';
 
 const [logFile, cmd, ...args] = process.argv.slice(2);
-const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+// The server's stderr (its logs, and any sanitizer report) goes to LOGFILE.err.
+const errFd = openSync(`${logFile}.err`, 'a');
+const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', errFd] });
 
 function recorder(dir) {
   let pending = '';
