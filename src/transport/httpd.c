@@ -7,6 +7,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -24,12 +25,25 @@
 /* A client that sends this many times the cap after being refused is disconnected. */
 #define DRAIN_FACTOR 16
 
+/* A request being answered: its socket, watched for the client going away. */
+struct watch {
+    int fd;
+    atomic_bool *cancel;
+};
+
 struct httpd {
     struct http_front *front;
     size_t max_body;
     atomic_int inflight; /* requests between their first byte and their completion */
-    atomic_bool cancel;  /* set at shutdown to stop running tool calls */
+    atomic_bool cancel;  /* set at shutdown: every request from then on is cancelled */
     atomic_ullong seq;   /* request ids */
+
+    /* Disconnect watcher: see watcher(). */
+    pthread_mutex_t wlock;
+    pthread_cond_t wcond;
+    struct watch watches[HTTPD_MAX_CONNECTIONS];
+    int nwatches;
+    bool stop;
 };
 
 /* One request on a connection. */
@@ -104,6 +118,89 @@ static void remote_address(struct MHD_Connection *c, char *out, size_t size)
                   (socklen_t)size);
 }
 
+/*
+ * A client that closes its connection while its request runs has given up on it: the request
+ * is cancelled, so a tool call stops its AWS CLI process instead of running to its deadline
+ * (2026-07-28 basic/transports/streamable-http "Cancellation": closing the response stream
+ * cancels). One thread polls the sockets of the requests being answered every
+ * HTTPD_WATCH_MS; it sleeps while there are none.
+ */
+#define HTTPD_WATCH_MS 100
+
+static void *watcher(void *arg)
+{
+    struct httpd *d = arg;
+    struct pollfd pfds[HTTPD_MAX_CONNECTIONS];
+
+    pthread_mutex_lock(&d->wlock);
+    while (!d->stop) {
+        nfds_t n = (nfds_t)d->nwatches;
+        struct timespec until;
+        if (n == 0) {
+            pthread_cond_wait(&d->wcond, &d->wlock);
+            continue;
+        }
+        for (nfds_t i = 0; i < n; i++) {
+            pfds[i].fd = d->watches[i].fd;
+            pfds[i].events = POLLRDHUP;
+            pfds[i].revents = 0;
+        }
+        /* A zero-timeout poll under the lock: the slots cannot change meanwhile. */
+        if (poll(pfds, n, 0) > 0)
+            for (nfds_t i = 0; i < n; i++)
+                if (pfds[i].revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL))
+                    atomic_store(d->watches[i].cancel, true);
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += HTTPD_WATCH_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&d->wcond, &d->wlock, &until);
+    }
+    pthread_mutex_unlock(&d->wlock);
+    return NULL;
+}
+
+static void watch_add(struct httpd *d, struct MHD_Connection *c, atomic_bool *cancel)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+    pthread_mutex_lock(&d->wlock);
+    if (atomic_load(&d->cancel))
+        atomic_store(cancel, true);
+    if (ci && d->nwatches < HTTPD_MAX_CONNECTIONS) {
+        d->watches[d->nwatches].fd = ci->connect_fd;
+        d->watches[d->nwatches].cancel = cancel;
+        if (d->nwatches++ == 0)
+            pthread_cond_signal(&d->wcond);
+    }
+    pthread_mutex_unlock(&d->wlock);
+}
+
+static void watch_remove(struct httpd *d, atomic_bool *cancel)
+{
+    pthread_mutex_lock(&d->wlock);
+    for (int i = 0; i < d->nwatches; i++) {
+        if (d->watches[i].cancel == cancel) {
+            d->watches[i] = d->watches[--d->nwatches];
+            break;
+        }
+    }
+    pthread_mutex_unlock(&d->wlock);
+}
+
+/* Shutdown: cancel every request being answered, and every one that starts from now on. */
+static void cancel_all(struct httpd *d)
+{
+    pthread_mutex_lock(&d->wlock);
+    atomic_store(&d->cancel, true);
+    for (int i = 0; i < d->nwatches; i++)
+        atomic_store(d->watches[i].cancel, true);
+    pthread_mutex_unlock(&d->wlock);
+}
+
 /* Runs the HTTP rules on a complete request and queues the response. */
 static enum MHD_Result respond(struct httpd *d, struct MHD_Connection *c, const char *url,
                                const char *method, struct httpd_req *r)
@@ -115,6 +212,7 @@ static enum MHD_Result respond(struct httpd *d, struct MHD_Connection *c, const 
     enum MHD_Result ok = MHD_NO;
     char rid[32], remote[64];
     int n = MHD_get_connection_values(c, MHD_HEADER_KIND, NULL, NULL);
+    atomic_bool cancel = false;
 
     snprintf(rid, sizeof(rid), "%llx", (unsigned long long)atomic_fetch_add(&d->seq, 1) + 1);
     log_set_request_id(rid);
@@ -132,8 +230,10 @@ static enum MHD_Result respond(struct httpd *d, struct MHD_Connection *c, const 
     req.body_len = r->too_large ? 0 : r->body.len;
     req.body_too_large = r->too_large;
     req.local = true;
-    req.cancel = &d->cancel;
+    req.cancel = &cancel;
+    watch_add(d, c, &cancel);
     http_handle(d->front, &req, &res);
+    watch_remove(d, &cancel);
 
     mr = MHD_create_response_from_buffer(res.body_len, res.body ? res.body : (void *)"",
                                          MHD_RESPMEM_MUST_COPY);
@@ -145,11 +245,12 @@ static enum MHD_Result respond(struct httpd *d, struct MHD_Connection *c, const 
 
     remote_address(c, remote, sizeof(remote));
     log_event(LOG_INFO, "http request",
-              json_pack("{s:s, s:s, s:i, s:I, s:s?, s:I, s:I, s:s}", "method", method, "path", url,
-                        "status", res.status, "durationUs", (json_int_t)elapsed_us(&r->t0),
+              json_pack("{s:s, s:s, s:i, s:I, s:s?, s:I, s:I, s:s, s:b}", "method", method, "path",
+                        url, "status", res.status, "durationUs", (json_int_t)elapsed_us(&r->t0),
                         "rpcMethod", res.rpc_method[0] ? res.rpc_method : NULL, "bytesIn",
                         (json_int_t)(r->too_large ? r->drained + r->body.len : r->body.len),
-                        "bytesOut", (json_int_t)res.body_len, "remote", remote));
+                        "bytesOut", (json_int_t)res.body_len, "remote", remote, "cancelled",
+                        atomic_load(&cancel)));
 out:
     if (mr)
         MHD_destroy_response(mr);
@@ -287,6 +388,8 @@ static bool wait_idle(struct httpd *d, int ms)
 int httpd_run(struct http_front *front, const struct config *cfg)
 {
     struct httpd d = {.front = front, .max_body = cfg->max_body_bytes};
+    pthread_t watch_thread;
+    bool watching = false, signals_set = false;
     struct sigaction sa = {0}, old_int, old_term;
     struct MHD_Daemon *daemon = NULL;
     struct err e = ERR_INIT;
@@ -307,10 +410,19 @@ int httpd_run(struct http_front *front, const struct config *cfg)
         close(fd);
         return 1;
     }
+    pthread_mutex_init(&d.wlock, NULL);
+    pthread_cond_init(&d.wcond, NULL);
+    if (pthread_create(&watch_thread, NULL, watcher, &d) != 0) {
+        log_event(LOG_ERROR, "cannot start the disconnect watcher thread", NULL);
+        close(fd);
+        goto out;
+    }
+    watching = true;
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+    signals_set = true;
 
     flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
             MHD_USE_ITC | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
@@ -338,7 +450,7 @@ int httpd_run(struct http_front *front, const struct config *cfg)
     if (fd >= 0)
         close(fd);
     if (!wait_idle(&d, HTTPD_DRAIN_MS)) {
-        atomic_store(&d.cancel, true);
+        cancel_all(&d);
         log_event(LOG_WARN, "cancelling requests still running",
                   json_pack("{s:i}", "inFlight", atomic_load(&d.inflight)));
         wait_idle(&d, HTTPD_CANCEL_GRACE_MS);
@@ -347,8 +459,19 @@ int httpd_run(struct http_front *front, const struct config *cfg)
     log_event(LOG_INFO, "stopped", NULL);
     rc = 0;
 out:
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
+    if (watching) {
+        pthread_mutex_lock(&d.wlock);
+        d.stop = true;
+        pthread_cond_signal(&d.wcond);
+        pthread_mutex_unlock(&d.wlock);
+        pthread_join(watch_thread, NULL);
+    }
+    pthread_cond_destroy(&d.wcond);
+    pthread_mutex_destroy(&d.wlock);
+    if (signals_set) {
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+    }
     close(sig_pipe[0]);
     close(sig_pipe[1]);
     sig_pipe[0] = sig_pipe[1] = -1;

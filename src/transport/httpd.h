@@ -13,8 +13,10 @@
  * - Bodies are read up to cfg->max_body_bytes; a larger Content-Length is refused (413) before
  *   the body is read, a larger chunked body is drained and refused, and a client that keeps
  *   sending far past the cap is disconnected.
+ * - A client that closes its connection while its request runs cancels it (a tool call stops
+ *   its CLI process); a watcher thread polls the sockets of running requests every 100 ms.
  * - One access-log line per request (method, path, status, durationUs, rpcMethod, bytes in
- *   and out, remote address; never a header value such as Authorization).
+ *   and out, remote address, cancelled; never a header value such as Authorization).
  * - Runs until SIGINT or SIGTERM. It then stops accepting, lets requests in flight finish for
  *   up to HTTPD_DRAIN_MS (a second signal cuts this short), cancels running tool calls, and
  *   waits at most HTTPD_CANCEL_GRACE_MS more before closing every connection.

@@ -233,6 +233,17 @@ slow_ms=$((($(date +%s%N) - t0) / 1000000))
 if [ "$slow_ms" -ge 2000 ]; then ok; else bad "slow call took only ${slow_ms} ms"; fi
 check "slow call answered" 11 "$(jq -r .id "$TMP/slow")"
 
+# A client that gives up (closes its connection) cancels its call: the CLI is stopped at once
+# instead of at the 3 s deadline.
+curl -s -o /dev/null --max-time 1 "$URL" -H "$J" -H 'MCP-Protocol-Version: 2025-11-25' \
+    -d "${SLOW/\"id\":11/\"id\":12}"
+for _ in $(seq 1 40); do grep -q '"outcome":"cancelled"' "$TMP/main.log" && break; sleep 0.05; done
+check_has "disconnect cancels the CLI call" '"outcome":"cancelled"' "$(cat "$TMP/main.log")"
+cancel_line=$(grep '"http request"' "$TMP/main.log" | grep '"cancelled":true' | tail -1)
+check_has "access line says cancelled" '"rpcMethod":"tools/call"' "$cancel_line"
+cancel_us=$(sed -n 's/.*"durationUs":\([0-9]*\).*/\1/p' <<<"$cancel_line")
+if [ -n "$cancel_us" ] && [ "$cancel_us" -lt 2500000 ]; then ok; else bad "cancelled call took ${cancel_us:-?} us"; fi
+
 # --- access log: one line per request, no secrets ----------------------------------------------
 check_has "access log line" '"message":"http request"' "$(cat "$TMP/main.log")"
 check_has "access log rpcMethod" '"rpcMethod":"tools/list"' "$(cat "$TMP/main.log")"
