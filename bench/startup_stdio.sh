@@ -49,7 +49,7 @@ def once(cmd, measure_rss=False):
     rss = None
     if measure_rss:
         time.sleep(0.3)  # let it settle: idle after the handshake
-        rss = rss_kib(p.pid, "VmRSS")
+        rss = (rss_kib(p.pid, "VmRSS"), rss_kib(p.pid, "RssAnon"))
     p.stdin.close()
     p.wait(timeout=10)
     return (t1 - t0) / 1e6, rss
@@ -63,8 +63,8 @@ def series(cmd):
 
 rows = [("awscli-mcp", series(ours)), ("server-everything (Node)", series(everything))]
 print(f"Start-up over stdio, spawn to `initialize` reply, {runs} runs each:\n")
-print("| server | median ms | p99 ms | min ms | idle RSS after initialize |")
+print("| server | median ms | p99 ms | min ms | idle RSS after initialize (anon) |")
 print("|---|---:|---:|---:|---:|")
 for name, (med, p99, mn, rss) in rows:
-    print(f"| {name} | {med:.2f} | {p99:.2f} | {mn:.2f} | {rss / 1024:.1f} MiB |")
+    print(f"| {name} | {med:.2f} | {p99:.2f} | {mn:.2f} | {rss[0] / 1024:.1f} MiB ({rss[1] / 1024:.1f}) |")
 EOF
