@@ -18,7 +18,9 @@ deps:
 	scripts/install-deps
 
 # Starts the local Streamable HTTP server and prints the client configuration to paste.
-run: build
+run:
+	scripts/install-deps --run
+	$(MAKE) build
 	scripts/run-local $(BUILD)/awscli-mcp $(LISTEN)
 
 # Installs what is missing, then runs every test: the normal build, then the same suite
