@@ -3,7 +3,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <microhttpd.h>
+#define DYNLIB_MHD
+#include "../dynlib.h"
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>

@@ -1,6 +1,7 @@
 #include "lambda.h"
 
-#include <curl/curl.h>
+#define DYNLIB_CURL
+#include "../dynlib.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

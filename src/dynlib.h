@@ -1,0 +1,100 @@
+#ifndef DYNLIB_H
+#define DYNLIB_H
+
+/*
+ * libcurl and libmicrohttpd, loaded with dlopen(3) only by the modes that use them.
+ *
+ * Why: linked the ordinary way, the two libraries pull 30 more shared objects (GnuTLS,
+ * OpenSSL, Kerberos, LDAP, ...) into every start of the program, which costs about 4 ms before
+ * main(): an eighth of a millisecond-scale budget for `stdio`, which needs neither, and a waste
+ * in a Lambda cold start, which needs only libcurl. See docs/benchmarks.md.
+ *
+ * How: include this header instead of <curl/curl.h> / <microhttpd.h> (define DYNLIB_CURL or
+ * DYNLIB_MHD first). The library functions the code base uses become calls through a table
+ * filled by dlsym. The first call of curl_global_init() or MHD_start_daemon() loads the
+ * library; if it cannot be loaded, that call fails (CURLE_FAILED_INIT / NULL) after logging
+ * one line that names the missing library and the Debian package to install. Every other
+ * function must only be called after that first call succeeded. Loading happens once per
+ * process (pthread_once) and is thread-safe.
+ */
+
+#ifdef DYNLIB_CURL
+#define CURL_DISABLE_TYPECHECK /* the type-checking macros would call the symbol directly */
+#include <curl/curl.h>
+
+struct dynlib_curl {
+    CURLcode (*global_init)(long flags);
+    void (*global_cleanup)(void);
+    CURL *(*easy_init)(void);
+    CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
+    CURLcode (*easy_perform)(CURL *curl);
+    CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
+    const char *(*easy_strerror)(CURLcode code);
+    void (*easy_cleanup)(CURL *curl);
+    struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
+    void (*slist_free_all)(struct curl_slist *list);
+};
+extern struct dynlib_curl dynlib_curl;
+CURLcode dynlib_curl_global_init(long flags);
+
+/* curl.h defines these two as function-like macros that check the argument count. */
+#undef curl_easy_setopt
+#undef curl_easy_getinfo
+#define curl_global_init dynlib_curl_global_init
+#define curl_global_cleanup dynlib_curl.global_cleanup
+#define curl_easy_init dynlib_curl.easy_init
+#define curl_easy_setopt dynlib_curl.easy_setopt
+#define curl_easy_perform dynlib_curl.easy_perform
+#define curl_easy_getinfo dynlib_curl.easy_getinfo
+#define curl_easy_strerror dynlib_curl.easy_strerror
+#define curl_easy_cleanup dynlib_curl.easy_cleanup
+#define curl_slist_append dynlib_curl.slist_append
+#define curl_slist_free_all dynlib_curl.slist_free_all
+#endif
+
+#ifdef DYNLIB_MHD
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <microhttpd.h>
+
+struct dynlib_mhd {
+    struct MHD_Daemon *(*start_daemon_va)(unsigned int flags, uint16_t port,
+                                          MHD_AcceptPolicyCallback apc, void *apc_cls,
+                                          MHD_AccessHandlerCallback dh, void *dh_cls,
+                                          va_list ap);
+    void (*stop_daemon)(struct MHD_Daemon *daemon);
+    MHD_socket (*quiesce_daemon)(struct MHD_Daemon *daemon);
+    const union MHD_ConnectionInfo *(*get_connection_info)(struct MHD_Connection *c,
+                                                           enum MHD_ConnectionInfoType type,
+                                                           ...);
+    int (*get_connection_values)(struct MHD_Connection *c, enum MHD_ValueKind kind,
+                                 MHD_KeyValueIterator it, void *it_cls);
+    const char *(*lookup_connection_value)(struct MHD_Connection *c, enum MHD_ValueKind kind,
+                                           const char *key);
+    struct MHD_Response *(*create_response_from_buffer)(size_t size, void *buffer,
+                                                        enum MHD_ResponseMemoryMode mode);
+    enum MHD_Result (*add_response_header)(struct MHD_Response *r, const char *header,
+                                           const char *content);
+    enum MHD_Result (*queue_response)(struct MHD_Connection *c, unsigned int status_code,
+                                      struct MHD_Response *r);
+    void (*destroy_response)(struct MHD_Response *r);
+};
+extern struct dynlib_mhd dynlib_mhd;
+struct MHD_Daemon *dynlib_MHD_start_daemon(unsigned int flags, uint16_t port,
+                                           MHD_AcceptPolicyCallback apc, void *apc_cls,
+                                           MHD_AccessHandlerCallback dh, void *dh_cls, ...);
+
+#define MHD_start_daemon dynlib_MHD_start_daemon
+#define MHD_stop_daemon dynlib_mhd.stop_daemon
+#define MHD_quiesce_daemon dynlib_mhd.quiesce_daemon
+#define MHD_get_connection_info dynlib_mhd.get_connection_info
+#define MHD_get_connection_values dynlib_mhd.get_connection_values
+#define MHD_lookup_connection_value dynlib_mhd.lookup_connection_value
+#define MHD_create_response_from_buffer dynlib_mhd.create_response_from_buffer
+#define MHD_add_response_header dynlib_mhd.add_response_header
+#define MHD_queue_response dynlib_mhd.queue_response
+#define MHD_destroy_response dynlib_mhd.destroy_response
+#endif
+
+#endif
