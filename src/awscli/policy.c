@@ -282,14 +282,31 @@ static bool glob_match(const char *g, const char *s)
     return *g == '\0';
 }
 
-/* Case-insensitive (ASCII) substring search. */
-static bool contains_ci(const char *hay, const char *needle)
+/*
+ * The scheme that would make the CLI load the value of word w from a file or URL, or NULL.
+ * The CLI's paramfile handler loads a parameter's value only when the whole value starts
+ * with file://, fileb:// (or http(s):// where URL parameters are followed), so a value is
+ * checked from its start: the word itself, and for an option word the part after its first
+ * '=' (the CLI's --opt=value form). Case and leading blanks are ignored, to be stricter than
+ * the CLI. A scheme in the middle of a value ("GET https://...") is data and stays allowed:
+ * log searches for URLs are common.
+ */
+static const char *loading_scheme(const char *w)
 {
-    size_t n = strlen(needle);
-    for (; *hay; hay++)
-        if (strncasecmp(hay, needle, n) == 0)
-            return true;
-    return false;
+    const char *v[2] = {w, NULL};
+    const char *eq = w[0] == '-' ? strchr(w, '=') : NULL;
+
+    if (eq)
+        v[1] = eq + 1;
+    for (size_t j = 0; j < 2 && v[j]; j++) {
+        const char *p = v[j];
+        while (*p == ' ' || *p == '\t')
+            p++;
+        for (size_t k = 0; k < sizeof(loading_schemes) / sizeof(loading_schemes[0]); k++)
+            if (strncasecmp(p, loading_schemes[k], strlen(loading_schemes[k])) == 0)
+                return loading_schemes[k];
+    }
+    return NULL;
 }
 
 /* A CLI command or operation name as the CLI's command tables spell them. */
@@ -363,18 +380,16 @@ static bool abbreviates(const char *name, size_t len, const char *full)
  */
 static int check_word(char *const *words, size_t n, size_t i, struct err *e)
 {
-    const char *w = words[i];
+    const char *w = words[i], *scheme;
     size_t len;
     bool ambiguous;
     const struct global_opt *g;
 
-    for (size_t k = 0; k < sizeof(loading_schemes) / sizeof(loading_schemes[0]); k++)
-        if (contains_ci(w, loading_schemes[k]))
-            return err_set(e, E_PARAMS,
-                           "'%.*s' contains '%s', which would make the AWS CLI load a file or "
-                           "URL; this tool never reads local files or URLs: give the value "
-                           "inline",
-                           QUOTE_MAX, w, loading_schemes[k]);
+    if ((scheme = loading_scheme(w)) != NULL)
+        return err_set(e, E_PARAMS,
+                       "'%.*s' starts with '%s', which would make the AWS CLI load a file or "
+                       "URL; this tool never reads local files or URLs: give the value inline",
+                       QUOTE_MAX, w, scheme);
     if (strcasecmp(w, "help") == 0 || strcmp(w, "-h") == 0)
         return err_set(e, E_PARAMS,
                        "'help' is not available here: the tool description lists what is "
@@ -654,7 +669,7 @@ int policy_new(struct policy **out, const char *allow, const char *deny, struct 
                      "that read or write local files, run other programs or hand out "
                      "credentials; the options --debug, --endpoint-url, --profile, --ca-bundle, "
                      "--no-verify-ssl, --no-sign-request, --cli-input-json, --cli-input-yaml, "
-                     "--unmask; values containing file://, fileb://, http:// or https://.") < 0) {
+                     "--unmask; values starting with file://, fileb://, http:// or https://.") < 0) {
         err_set(e, E_INTERNAL, "out of memory");
         goto out;
     }

@@ -25,6 +25,13 @@ static const struct pcase default_ok[] = {
      "--end-time 1700003600000",
      NULL},
     {"logs filter-log-events --log-group-name x --filter-pattern '\"s3://bucket/key\"'", NULL},
+    /* A URL inside a value is data: the CLI loads only values that start with a scheme. */
+    {"logs filter-log-events --log-group-name x --filter-pattern '\"https://api.example.com\"'",
+     NULL},
+    {"logs filter-log-events --log-group-name x --filter-pattern 'GET http://a/b'", NULL},
+    {"logs start-query --log-group-name x --start-time 1 --end-time 2 --query-string "
+     "'filter @message like \"https://\"'",
+     NULL},
     {"logs get-log-events --log-group-name a --log-stream-name b --start-from-head", NULL},
     {"logs get-log-events --log-group-name a --log-stream-name b --no-unmask", NULL},
     {"logs get-log-record --log-record-pointer abc", NULL},
@@ -169,7 +176,10 @@ static const struct pcase default_bad[] = {
     {"logs filter-log-events --log-group-name a --unmask=true", "--unmask"},
     {"logs filter-log-events --log-group-name a --UNMASK", "--unmask"},
     /* Values that load a file or URL, in any case, after '=', standalone, embedded. */
-    {"logs filter-log-events --log-group-name file://x", "contains 'file://'"},
+    {"logs filter-log-events --log-group-name file://x", "starts with 'file://'"},
+    {"logs filter-log-events --log-group-name ' file://x'", "'file://'"},
+    {"logs filter-log-events --log-group-n=file://x", "'file://'"},
+    {"logs filter-log-events --log-group-name x --filter-pattern=HTTPS://evil", "'https://'"},
     {"logs filter-log-events --log-group-name FILE://x", "'file://'"},
     {"logs filter-log-events --log-group-name FiLe:///etc/passwd", "'file://'"},
     {"logs filter-log-events --log-group-name=fileb://x", "'fileb://'"},
@@ -177,7 +187,7 @@ static const struct pcase default_bad[] = {
     {"logs describe-log-groups HTTPS://evil", "'https://'"},
     {"logs describe-log-groups file://x", "'file://'"},
     {"logs put-metric-filter --metric-transformations '[{\"metricValue\":\"file://a\"}]'",
-     "'file://'"},
+     "not allowed"},
     {"--query file://q logs describe-log-groups", "'file://'"},
     {"logs describe-log-groups --cli-input-json file:///etc/passwd", "never"},
     /* "--" would make the CLI take later words as positionals. */
