@@ -4,53 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "banned.h"
 
 #define E_PARAMS   (-32602)
 #define E_INTERNAL (-32603)
-
-/*
- * Returns the offset of the first byte that does not belong to well-formed UTF-8 (RFC 3629:
- * no overlong forms, no surrogates, nothing above U+10FFFF), or n when all is valid.
- */
-static size_t utf8_bad_offset(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        size_t need;
-        unsigned char lo = 0x80, hi = 0xbf;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xc2 && c <= 0xdf) {
-            need = 1;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            need = 2;
-            if (c == 0xe0)
-                lo = 0xa0;
-            else if (c == 0xed)
-                hi = 0x9f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            need = 3;
-            if (c == 0xf0)
-                lo = 0x90;
-            else if (c == 0xf4)
-                hi = 0x8f;
-        } else {
-            return i;
-        }
-        if (n - i <= need)
-            return i;
-        if (s[i + 1] < lo || s[i + 1] > hi)
-            return i;
-        for (size_t k = 2; k <= need; k++)
-            if (s[i + k] < 0x80 || s[i + k] > 0xbf)
-                return i;
-        i += need + 1;
-    }
-    return n;
-}
 
 static bool is_control(unsigned char c)
 {
@@ -156,7 +114,7 @@ int argv_split(const char *cmd, struct argv_words *out, struct err *e)
                 ARGV_MAX_BYTES);
         goto out;
     }
-    bad = utf8_bad_offset((const unsigned char *)cmd, len);
+    bad = utf8_valid_len(cmd, len);
     if (bad < len) {
         err_set(e, E_PARAMS, "the command is not valid UTF-8 (position %zu)", bad + 1);
         goto out;

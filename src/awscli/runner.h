@@ -22,7 +22,7 @@
  *      child is reaped (so the group id cannot have been reused), which also ends grandchildren
  *      that kept the pipes open. The pipes are then read to EOF for at most 200 ms more.
  *      Exactly one waitpid() reaps the child (retried on EINTR): no zombies are left.
- *   5. The captured bytes are made valid UTF-8 (see utf8_repair) so they can go into JSON.
+ *   5. The captured bytes are made valid UTF-8 (see utf8_repair in utf8.h) so they can go into JSON.
  *
  * A grandchild that leaves the process group (setsid) escapes the group kill; it can no longer
  * make runner_run() hang, but it can outlive it.
@@ -103,17 +103,5 @@ void runner_result_release(struct runner_result *r);
  */
 const char *runner_home_dir(struct err *e);
 
-/*
- * Makes b valid UTF-8 in place: every maximal ill-formed subsequence (stray continuation
- * bytes, overlong forms, surrogates, code points past U+10FFFF, bytes F5..FF, truncated
- * sequences) becomes one U+FFFD, as in Unicode's "substitution of maximal subparts". When
- * `cut` is true, the buffer is known to have been cut at the end (by a cap), and an incomplete
- * but so far valid sequence at the very end is removed instead of replaced.
- * b->max is ignored: the result can be longer than the input (a replaced byte becomes three).
- * Never fails: when memory runs out, each ill-formed byte becomes '?' instead, in place.
- * Returns the number of ill-formed subsequences replaced (0 = none; a trimmed tail is not
- * counted).
- */
-int utf8_repair(struct buf *b, bool cut);
 
 #endif

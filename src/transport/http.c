@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../base64.h"
 #include "../buf.h"
 #include "../log.h"
 #include "../mcp/jsonrpc.h"
@@ -136,54 +137,6 @@ static size_t header_count(const struct http_request *req, const char *name)
 /* ---------------------------------------------------------------------------------------- */
 /* Header values                                                                             */
 
-static int b64_value(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
-/* Strict RFC 4648 base64: whole quanta, padding only at the end. Returns -1 when invalid. */
-static int b64_decode(const char *in, size_t n, char *out, size_t *outlen)
-{
-    size_t o = 0;
-
-    if (n % 4 != 0)
-        return -1;
-    for (size_t i = 0; i < n; i += 4) {
-        int v[4];
-        int pad = 0;
-        for (int k = 0; k < 4; k++) {
-            unsigned char c = (unsigned char)in[i + k];
-            if (c == '=' && i + 4 == n && k >= 2) {
-                pad++;
-                v[k] = 0;
-                continue;
-            }
-            if (pad) /* data after padding */
-                return -1;
-            v[k] = b64_value(c);
-            if (v[k] < 0)
-                return -1;
-        }
-        out[o++] = (char)((v[0] << 2) | (v[1] >> 4));
-        if (pad < 2)
-            out[o++] = (char)(((v[1] & 15) << 4) | (v[2] >> 2));
-        if (pad < 1)
-            out[o++] = (char)(((v[2] & 3) << 6) | v[3]);
-    }
-    *outlen = o;
-    return 0;
-}
-
 int http_header_value_decode(const char *value, char **out, size_t *len)
 {
     const char *p = value ? value : "";
@@ -193,21 +146,14 @@ int http_header_value_decode(const char *value, char **out, size_t *len)
     *out = NULL;
     *len = 0;
     trim(&p, &n);
+    /* streamable-http.mdx "Value Encoding": the markers are case-sensitive, lower case. */
+    if (n >= 11 && strncmp(p, "=?base64?", 9) == 0 && strncmp(p + n - 2, "?=", 2) == 0) {
+        *out = base64_decode(p + 9, n - 11, len);
+        return *out ? 0 : -1;
+    }
     copy = malloc(n + 1);
     if (!copy)
         return -1;
-    /* streamable-http.mdx "Value Encoding": the markers are case-sensitive, lower case. */
-    if (n >= 11 && strncmp(p, "=?base64?", 9) == 0 && strncmp(p + n - 2, "?=", 2) == 0) {
-        size_t m = 0;
-        if (b64_decode(p + 9, n - 11, copy, &m) < 0) {
-            free(copy);
-            return -1;
-        }
-        copy[m] = '\0';
-        *out = copy;
-        *len = m;
-        return 0;
-    }
     /* RFC 9110 field values: visible ASCII, space, tab. Anything else must come as base64. */
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)p[i];

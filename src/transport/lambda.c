@@ -9,8 +9,10 @@
 #include <strings.h>
 #include <time.h>
 
+#include "../base64.h"
 #include "../buf.h"
 #include "../log.h"
+#include "../utf8.h"
 #include "../mcp/jsonrpc.h"
 #include "../banned.h"
 
@@ -21,140 +23,6 @@
 static const char truncation_note[] =
     "\n\n[output truncated: the reply exceeded AWS Lambda's 6 MB response limit; narrow the "
     "command with --query, --max-items, --start-time or --filter-pattern]";
-
-/* ---------------------------------------------------------------------------------------- */
-/* UTF-8 and base64                                                                          */
-
-bool lambda_utf8_valid(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-
-    while (i < n) {
-        unsigned char c = p[i];
-        size_t need;
-        unsigned int cp, min;
-
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if ((c & 0xE0) == 0xC0) {
-            need = 1;
-            cp = c & 0x1F;
-            min = 0x80;
-        } else if ((c & 0xF0) == 0xE0) {
-            need = 2;
-            cp = c & 0x0F;
-            min = 0x800;
-        } else if ((c & 0xF8) == 0xF0) {
-            need = 3;
-            cp = c & 0x07;
-            min = 0x10000;
-        } else {
-            return false;
-        }
-        if (n - i <= need)
-            return false;
-        for (size_t k = 1; k <= need; k++) {
-            if ((p[i + k] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (p[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += need + 1;
-    }
-    return true;
-}
-
-/* The largest cut <= n that does not split a UTF-8 sequence. */
-static size_t utf8_cut(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    while (n > 0 && (p[n] & 0xC0) == 0x80)
-        n--;
-    return n;
-}
-
-static const char b64_alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-char *lambda_base64_encode(const char *s, size_t n, size_t *out_len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t len = (n + 2) / 3 * 4, o = 0;
-    char *out = malloc(len + 1);
-
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned int v = (unsigned int)p[i] << 16;
-        if (i + 1 < n)
-            v |= (unsigned int)p[i + 1] << 8;
-        if (i + 2 < n)
-            v |= p[i + 2];
-        out[o++] = b64_alphabet[(v >> 18) & 63];
-        out[o++] = b64_alphabet[(v >> 12) & 63];
-        out[o++] = i + 1 < n ? b64_alphabet[(v >> 6) & 63] : '=';
-        out[o++] = i + 2 < n ? b64_alphabet[v & 63] : '=';
-    }
-    out[o] = '\0';
-    if (out_len)
-        *out_len = o;
-    return out;
-}
-
-static int b64_value(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
-char *lambda_base64_decode(const char *s, size_t n, size_t *out_len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    char *out;
-    size_t o = 0, pad = 0;
-    unsigned int acc = 0;
-    int bits = 0;
-
-    while (n > 0 && p[n - 1] == '=' && pad < 2) {
-        n--;
-        pad++;
-    }
-    if ((n + pad) % 4 != 0 || n % 4 == 1)
-        return NULL;
-    out = malloc(n / 4 * 3 + 3);
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        int v = b64_value(p[i]);
-        if (v < 0) {
-            free(out);
-            return NULL;
-        }
-        acc = (acc << 6) | (unsigned int)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[o++] = (char)((acc >> bits) & 0xFF);
-        }
-    }
-    out[o] = '\0';
-    if (out_len)
-        *out_len = o;
-    return out;
-}
 
 /* ---------------------------------------------------------------------------------------- */
 /* Events                                                                                    */
@@ -243,7 +111,7 @@ static void parse_function_url(json_t *root, long long deadline_ms, struct lambd
         const char *text = json_string_value(body);
         size_t len = json_string_length(body);
         if (json_is_true(b64)) {
-            ev->body = lambda_base64_decode(text, len, &len);
+            ev->body = base64_decode(text, len, &len);
             if (!ev->body) {
                 malformed(ev, 400,
                           "malformed Function URL event: isBase64Encoded is true but the body "
@@ -371,13 +239,13 @@ char *lambda_reply_build(const struct http_response *res, size_t *len)
     bad |= json_object_set(reply, "headers", headers);
     if (json_array_size(cookies))
         bad |= json_object_set(reply, "cookies", cookies);
-    if (res->body_len == 0 || lambda_utf8_valid(res->body, res->body_len)) {
+    if (res->body_len == 0 || utf8_valid(res->body, res->body_len)) {
         bad |= json_object_set_new(reply, "body",
                                    json_stringn(res->body ? res->body : "", res->body_len));
         bad |= json_object_set_new(reply, "isBase64Encoded", json_false());
     } else {
         size_t n;
-        b64 = lambda_base64_encode(res->body, res->body_len, &n);
+        b64 = base64_encode(res->body, res->body_len, &n);
         if (!b64)
             goto out;
         bad |= json_object_set_new(reply, "body", json_stringn(b64, n));

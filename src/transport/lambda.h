@@ -132,11 +132,5 @@ char *lambda_reply_fit_http(const struct http_response *res, size_t max, size_t 
 /* The same for a direct-invoke JSON-RPC reply (borrowed). */
 char *lambda_reply_fit_jsonrpc(json_t *reply, size_t max, size_t *len);
 
-/* true when p[0..n) is valid UTF-8 (no overlongs, no surrogates). */
-bool lambda_utf8_valid(const char *p, size_t n);
-
-/* Base64 (RFC 4648, with padding). decode: returns malloc'd bytes or NULL on invalid input. */
-char *lambda_base64_encode(const char *p, size_t n, size_t *out_len);
-char *lambda_base64_decode(const char *p, size_t n, size_t *out_len);
 
 #endif

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "check.h"
+#include "base64.h"
 #include "transport/lambda.h"
+#include "utf8.h"
 #include "banned.h"
 
 static const char url_event[] =
@@ -211,23 +213,23 @@ static void test_utf8_and_base64(void)
         {"\xff", false},
     };
     for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++)
-        CHECK_INT(lambda_utf8_valid(u[i].s, strlen(u[i].s)), u[i].ok);
+        CHECK_INT(utf8_valid(u[i].s, strlen(u[i].s)), u[i].ok);
 
     {
         const char raw[] = "any carnal pleas\x00\xfe";
         size_t n, m;
-        char *enc = lambda_base64_encode(raw, sizeof(raw) - 1, &n);
-        char *dec = enc ? lambda_base64_decode(enc, n, &m) : NULL;
+        char *enc = base64_encode(raw, sizeof(raw) - 1, &n);
+        char *dec = enc ? base64_decode(enc, n, &m) : NULL;
         CHECK(dec && m == sizeof(raw) - 1 && memcmp(dec, raw, m) == 0);
         free(enc);
         free(dec);
     }
-    CHECK(lambda_base64_decode("abc", 3, NULL) == NULL);
-    CHECK(lambda_base64_decode("ab!d", 4, NULL) == NULL);
-    CHECK(lambda_base64_decode("a===", 4, NULL) == NULL);
+    CHECK(base64_decode("abc", 3, NULL) == NULL);
+    CHECK(base64_decode("ab!d", 4, NULL) == NULL);
+    CHECK(base64_decode("a===", 4, NULL) == NULL);
     {
         size_t n = 99;
-        char *d = lambda_base64_decode("", 0, &n);
+        char *d = base64_decode("", 0, &n);
         CHECK(d != NULL && n == 0);
         free(d);
     }

@@ -22,6 +22,7 @@
 
 #include "check.h"
 #include "log.h"
+#include "utf8.h"
 
 #include "banned.h"
 
