@@ -32,10 +32,10 @@ test-unit: build
 	cd $(BUILD) && ctest --output-on-failure -L unit
 
 format:
-	clang-format -i src/*.[ch] src/*/*.[ch] tests/unit/*.[ch] tests/conformance/*.[ch] tests/helpers/*.[ch]
+	scripts/check-format --fix
 
 format-check:
-	clang-format --dry-run --Werror src/*.[ch] src/*/*.[ch]
+	scripts/check-format
 
 bench: build
 	bench/run-all

@@ -17,7 +17,7 @@
 #include "err.h"
 
 /* Named caps, so that every limit in the program has one home. */
-#define CAP_HTTP_BODY (1024 * 1024)     /* largest MCP request body accepted over HTTP */
+#define CAP_HTTP_BODY  (1024 * 1024)     /* largest MCP request body accepted over HTTP */
 #define CAP_STDIO_LINE (4 * 1024 * 1024) /* largest MCP message accepted on one stdio line */
 
 struct buf {
@@ -27,7 +27,10 @@ struct buf {
 };
 
 extern char buf_empty[];
-#define BUF_INIT(max_) {buf_empty, 0, 0, (max_), false}
+#define BUF_INIT(max_)                                                                             \
+    {                                                                                              \
+        buf_empty, 0, 0, (max_), false                                                             \
+    }
 
 void buf_init(struct buf *b, size_t max);
 /* Appends n bytes. Returns 0, or -1 when memory ran out or the ceiling cut the data. */

@@ -174,8 +174,8 @@ static int apply(struct config *c, int id, const char *name, const char *v, stru
     case OPT_LOG_LEVEL: {
         enum log_level l;
         if (log_level_parse(v, &l) < 0)
-            return err_set(e, -32602, "%s: '%s' is not one of debug, info, warn, error, off",
-                           name, v);
+            return err_set(e, -32602, "%s: '%s' is not one of debug, info, warn, error, off", name,
+                           v);
         c->log_level = (int)l;
         return 0;
     }

@@ -41,7 +41,10 @@ static int load(const char *soname, const char *package, const struct symbol *sy
     return 0;
 }
 
-#define SYM(table, field, name) {name, (void **)&table.field}
+#define SYM(table, field, name)                                                                    \
+    {                                                                                              \
+        name, (void **)&table.field                                                                \
+    }
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static int curl_loaded = -1;
@@ -86,7 +89,8 @@ static void mhd_load(void)
         SYM(dynlib_mhd, queue_response, "MHD_queue_response"),
         SYM(dynlib_mhd, destroy_response, "MHD_destroy_response"),
     };
-    mhd_loaded = load("libmicrohttpd.so.12", "libmicrohttpd12", syms, sizeof(syms) / sizeof(syms[0]));
+    mhd_loaded =
+        load("libmicrohttpd.so.12", "libmicrohttpd12", syms, sizeof(syms) / sizeof(syms[0]));
 }
 
 struct MHD_Daemon *dynlib_MHD_start_daemon(unsigned int flags, uint16_t port,

@@ -40,15 +40,15 @@ CURLcode dynlib_curl_global_init(long flags);
 /* curl.h defines these two as function-like macros that check the argument count. */
 #undef curl_easy_setopt
 #undef curl_easy_getinfo
-#define curl_global_init dynlib_curl_global_init
+#define curl_global_init    dynlib_curl_global_init
 #define curl_global_cleanup dynlib_curl.global_cleanup
-#define curl_easy_init dynlib_curl.easy_init
-#define curl_easy_setopt dynlib_curl.easy_setopt
-#define curl_easy_perform dynlib_curl.easy_perform
-#define curl_easy_getinfo dynlib_curl.easy_getinfo
-#define curl_easy_strerror dynlib_curl.easy_strerror
-#define curl_easy_cleanup dynlib_curl.easy_cleanup
-#define curl_slist_append dynlib_curl.slist_append
+#define curl_easy_init      dynlib_curl.easy_init
+#define curl_easy_setopt    dynlib_curl.easy_setopt
+#define curl_easy_perform   dynlib_curl.easy_perform
+#define curl_easy_getinfo   dynlib_curl.easy_getinfo
+#define curl_easy_strerror  dynlib_curl.easy_strerror
+#define curl_easy_cleanup   dynlib_curl.easy_cleanup
+#define curl_slist_append   dynlib_curl.slist_append
 #define curl_slist_free_all dynlib_curl.slist_free_all
 #endif
 
@@ -61,13 +61,11 @@ CURLcode dynlib_curl_global_init(long flags);
 struct dynlib_mhd {
     struct MHD_Daemon *(*start_daemon_va)(unsigned int flags, uint16_t port,
                                           MHD_AcceptPolicyCallback apc, void *apc_cls,
-                                          MHD_AccessHandlerCallback dh, void *dh_cls,
-                                          va_list ap);
+                                          MHD_AccessHandlerCallback dh, void *dh_cls, va_list ap);
     void (*stop_daemon)(struct MHD_Daemon *daemon);
     MHD_socket (*quiesce_daemon)(struct MHD_Daemon *daemon);
     const union MHD_ConnectionInfo *(*get_connection_info)(struct MHD_Connection *c,
-                                                           enum MHD_ConnectionInfoType type,
-                                                           ...);
+                                                           enum MHD_ConnectionInfoType type, ...);
     int (*get_connection_values)(struct MHD_Connection *c, enum MHD_ValueKind kind,
                                  MHD_KeyValueIterator it, void *it_cls);
     const char *(*lookup_connection_value)(struct MHD_Connection *c, enum MHD_ValueKind kind,
@@ -85,16 +83,16 @@ struct MHD_Daemon *dynlib_MHD_start_daemon(unsigned int flags, uint16_t port,
                                            MHD_AcceptPolicyCallback apc, void *apc_cls,
                                            MHD_AccessHandlerCallback dh, void *dh_cls, ...);
 
-#define MHD_start_daemon dynlib_MHD_start_daemon
-#define MHD_stop_daemon dynlib_mhd.stop_daemon
-#define MHD_quiesce_daemon dynlib_mhd.quiesce_daemon
-#define MHD_get_connection_info dynlib_mhd.get_connection_info
-#define MHD_get_connection_values dynlib_mhd.get_connection_values
-#define MHD_lookup_connection_value dynlib_mhd.lookup_connection_value
+#define MHD_start_daemon                dynlib_MHD_start_daemon
+#define MHD_stop_daemon                 dynlib_mhd.stop_daemon
+#define MHD_quiesce_daemon              dynlib_mhd.quiesce_daemon
+#define MHD_get_connection_info         dynlib_mhd.get_connection_info
+#define MHD_get_connection_values       dynlib_mhd.get_connection_values
+#define MHD_lookup_connection_value     dynlib_mhd.lookup_connection_value
 #define MHD_create_response_from_buffer dynlib_mhd.create_response_from_buffer
-#define MHD_add_response_header dynlib_mhd.add_response_header
-#define MHD_queue_response dynlib_mhd.queue_response
-#define MHD_destroy_response dynlib_mhd.destroy_response
+#define MHD_add_response_header         dynlib_mhd.add_response_header
+#define MHD_queue_response              dynlib_mhd.queue_response
+#define MHD_destroy_response            dynlib_mhd.destroy_response
 #endif
 
 #endif

@@ -10,7 +10,7 @@
 
 #include <stdarg.h>
 
-#define WUR __attribute__((warn_unused_result))
+#define WUR               __attribute__((warn_unused_result))
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
 
 struct err {
@@ -18,7 +18,13 @@ struct err {
     char msg[256];
 };
 
-#define ERR_INIT {0, {0}}
+#define ERR_INIT                                                                                   \
+    {                                                                                              \
+        0,                                                                                         \
+        {                                                                                          \
+            0                                                                                      \
+        }                                                                                          \
+    }
 
 /* Fills e (if not NULL) and returns -1, so callers can write `return err_set(e, ...)`. */
 int err_set(struct err *e, int code, const char *fmt, ...) PRINTF_LIKE(3, 4);

@@ -20,7 +20,7 @@ int log_level_parse(const char *s, enum log_level *out)
     static const struct {
         const char *name;
         enum log_level level;
-    } names[] = {{"debug", LOG_DEBUG}, {"info", LOG_INFO},   {"warn", LOG_WARN},
+    } names[] = {{"debug", LOG_DEBUG},  {"info", LOG_INFO},   {"warn", LOG_WARN},
                  {"warning", LOG_WARN}, {"error", LOG_ERROR}, {"off", LOG_OFF},
                  {"trace", LOG_DEBUG},  {"fatal", LOG_ERROR}};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {

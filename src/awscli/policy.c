@@ -665,11 +665,12 @@ int policy_new(struct policy **out, const char *allow, const char *deny, struct 
     if (buf_adds(&b, "Allowed: " DEFAULT_SUMMARY ".") < 0 ||
         add_patterns(&b, "Also allowed:", p->allow, p->nallow) < 0 ||
         add_patterns(&b, "Denied (wins over allowed):", p->deny, p->ndeny) < 0 ||
-        buf_adds(&b, " Never allowed: configure, history, help, logs start-live-tail, commands "
-                     "that read or write local files, run other programs or hand out "
-                     "credentials; the options --debug, --endpoint-url, --profile, --ca-bundle, "
-                     "--no-verify-ssl, --no-sign-request, --cli-input-json, --cli-input-yaml, "
-                     "--unmask; values starting with file://, fileb://, http:// or https://.") < 0) {
+        buf_adds(&b,
+                 " Never allowed: configure, history, help, logs start-live-tail, commands "
+                 "that read or write local files, run other programs or hand out "
+                 "credentials; the options --debug, --endpoint-url, --profile, --ca-bundle, "
+                 "--no-verify-ssl, --no-sign-request, --cli-input-json, --cli-input-yaml, "
+                 "--unmask; values starting with file://, fileb://, http:// or https://.") < 0) {
         err_set(e, E_INTERNAL, "out of memory");
         goto out;
     }

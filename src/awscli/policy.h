@@ -11,9 +11,9 @@
  *      --ca-bundle, --no-verify-ssl, --no-sign-request, --cli-input-json, --cli-input-yaml,
  *      --cli-auto-prompt, --unmask, --help and every abbreviation the CLI would accept for
  *      them (Python argparse takes any unambiguous prefix), anywhere in the command; any word
- *      starting with file://, fileb://, http:// or https:// in any case (also after --opt=); an invalid --region;
- *      and a fixed list of operations that read or write local files, run other programs or
- *      hand out credentials (logs start-live-tail, s3 cp, sts assume-role, ...).
+ *      starting with file://, fileb://, http:// or https:// in any case (also after --opt=); an
+ * invalid --region; and a fixed list of operations that read or write local files, run other
+ * programs or hand out credentials (logs start-live-tail, s3 cp, sts assume-role, ...).
  *   2. The service and the operation are found the way the CLI finds them: the first two
  *      words that are neither options nor option values. Only the CLI's global options, spelt
  *      out in full, may come before the service or between service and operation.

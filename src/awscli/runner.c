@@ -532,4 +532,3 @@ const char *runner_home_dir(struct err *e)
         *e = home_err;
     return NULL;
 }
-

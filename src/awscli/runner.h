@@ -22,7 +22,8 @@
  *      child is reaped (so the group id cannot have been reused), which also ends grandchildren
  *      that kept the pipes open. The pipes are then read to EOF for at most 200 ms more.
  *      Exactly one waitpid() reaps the child (retried on EINTR): no zombies are left.
- *   5. The captured bytes are made valid UTF-8 (see utf8_repair in utf8.h) so they can go into JSON.
+ *   5. The captured bytes are made valid UTF-8 (see utf8_repair in utf8.h) so they can go into
+ * JSON.
  *
  * A grandchild that leaves the process group (setsid) escapes the group kill; it can no longer
  * make runner_run() hang, but it can outlive it.
@@ -102,6 +103,5 @@ void runner_result_release(struct runner_result *r);
  * when it could not be created (the same error for every later call), with e filled.
  */
 const char *runner_home_dir(struct err *e);
-
 
 #endif

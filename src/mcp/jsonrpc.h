@@ -8,21 +8,21 @@
 
 #include <jansson.h>
 
-#define JSONRPC_PARSE_ERROR (-32700)
-#define JSONRPC_INVALID_REQUEST (-32600)
+#define JSONRPC_PARSE_ERROR      (-32700)
+#define JSONRPC_INVALID_REQUEST  (-32600)
 #define JSONRPC_METHOD_NOT_FOUND (-32601)
-#define JSONRPC_INVALID_PARAMS (-32602)
-#define JSONRPC_INTERNAL_ERROR (-32603)
+#define JSONRPC_INVALID_PARAMS   (-32602)
+#define JSONRPC_INTERNAL_ERROR   (-32603)
 /* MCP 2026-07-28 (basic/index.mdx, schema.mdx). */
-#define MCP_HEADER_MISMATCH (-32020)
-#define MCP_MISSING_CAPABILITY (-32021)
+#define MCP_HEADER_MISMATCH     (-32020)
+#define MCP_MISSING_CAPABILITY  (-32021)
 #define MCP_UNSUPPORTED_VERSION (-32022)
 
 enum jsonrpc_kind {
-    JSONRPC_INVALID = 0, /* not a JSON-RPC 2.0 message */
-    JSONRPC_REQUEST,     /* method + id */
+    JSONRPC_INVALID = 0,  /* not a JSON-RPC 2.0 message */
+    JSONRPC_REQUEST,      /* method + id */
     JSONRPC_NOTIFICATION, /* method, no id */
-    JSONRPC_RESPONSE     /* result or error + id */
+    JSONRPC_RESPONSE      /* result or error + id */
 };
 
 /*

@@ -294,8 +294,8 @@ static void progress_cb(void *opaque, double progress, double total, const char 
         json_object_set_new(params, "total", json_real(total));
     if (message)
         json_object_set_new(params, "message", json_string(message));
-    n = json_pack("{s:s, s:s, s:o}", "jsonrpc", "2.0", "method", "notifications/progress",
-                  "params", params);
+    n = json_pack("{s:s, s:s, s:o}", "jsonrpc", "2.0", "method", "notifications/progress", "params",
+                  params);
     if (n)
         p->x->notify(p->x->notify_opaque, n);
     pthread_mutex_unlock(&p->lock);
@@ -314,8 +314,7 @@ static void do_tools_call(struct call *c, json_t *params, struct mcp_reply *out)
     int rc;
 
     if (!name) {
-        set_error(c, out, JSONRPC_INVALID_PARAMS, "tools/call needs params.name (a string)",
-                  NULL);
+        set_error(c, out, JSONRPC_INVALID_PARAMS, "tools/call needs params.name (a string)", NULL);
         return;
     }
     t = mcp_server_find_tool(c->s, name);
@@ -415,8 +414,7 @@ static void do_initialize(struct call *c, json_t *params, struct mcp_session *se
 
     result = json_object();
     json_object_set_new(result, "protocolVersion", json_string(v));
-    json_object_set_new(result, "capabilities",
-                        json_pack("{s:{s:b}}", "tools", "listChanged", 0));
+    json_object_set_new(result, "capabilities", json_pack("{s:{s:b}}", "tools", "listChanged", 0));
     json_object_set_new(result, "serverInfo", server_info_json(c->s));
     if (c->s->info.instructions)
         json_object_set_new(result, "instructions", json_string(c->s->info.instructions));
@@ -445,8 +443,7 @@ static bool method_is_modern_only(const char *method)
     return strcmp(method, "server/discover") == 0 || strncmp(method, "subscriptions/", 14) == 0;
 }
 
-static void handle_modern(struct call *c, const char *method, json_t *params,
-                          struct mcp_reply *out)
+static void handle_modern(struct call *c, const char *method, json_t *params, struct mcp_reply *out)
 {
     json_t *meta = meta_of_params(params);
     json_t *v = json_object_get(meta, MCP_META_PROTOCOL_VERSION);
@@ -474,8 +471,8 @@ static void handle_modern(struct call *c, const char *method, json_t *params,
         return;
     }
     if (!mcp_version_is_modern(requested) || !version_static(requested)) {
-        json_t *data = json_pack("{s:o, s:s}", "supported", versions_array(), "requested",
-                                 requested);
+        json_t *data =
+            json_pack("{s:o, s:s}", "supported", versions_array(), "requested", requested);
         set_error(c, out, MCP_UNSUPPORTED_VERSION, "Unsupported protocol version", data);
         return;
     }

@@ -26,17 +26,17 @@
 #include "../err.h"
 #include "tool.h"
 
-#define MCP_VERSION_2025_03_26 "2025-03-26"
-#define MCP_VERSION_2025_06_18 "2025-06-18"
-#define MCP_VERSION_2025_11_25 "2025-11-25"
-#define MCP_VERSION_2026_07_28 "2026-07-28"
+#define MCP_VERSION_2025_03_26    "2025-03-26"
+#define MCP_VERSION_2025_06_18    "2025-06-18"
+#define MCP_VERSION_2025_11_25    "2025-11-25"
+#define MCP_VERSION_2026_07_28    "2026-07-28"
 #define MCP_VERSION_LATEST_LEGACY MCP_VERSION_2025_11_25
-#define MCP_VERSION_MODERN MCP_VERSION_2026_07_28
+#define MCP_VERSION_MODERN        MCP_VERSION_2026_07_28
 
-#define MCP_META_PROTOCOL_VERSION "io.modelcontextprotocol/protocolVersion"
+#define MCP_META_PROTOCOL_VERSION    "io.modelcontextprotocol/protocolVersion"
 #define MCP_META_CLIENT_CAPABILITIES "io.modelcontextprotocol/clientCapabilities"
-#define MCP_META_CLIENT_INFO "io.modelcontextprotocol/clientInfo"
-#define MCP_META_SERVER_INFO "io.modelcontextprotocol/serverInfo"
+#define MCP_META_CLIENT_INFO         "io.modelcontextprotocol/clientInfo"
+#define MCP_META_SERVER_INFO         "io.modelcontextprotocol/serverInfo"
 
 struct mcp_server_info {
     const char *name;         /* serverInfo.name */
@@ -60,23 +60,26 @@ struct mcp_session {
     char version[16]; /* negotiated legacy revision, "" before initialize */
     bool initialized; /* notifications/initialized seen */
 };
-#define MCP_SESSION_INIT {{0}, false}
+#define MCP_SESSION_INIT                                                                           \
+    {                                                                                              \
+        {0}, false                                                                                 \
+    }
 
 /* What the transport knows about the exchange. All pointers borrowed; NULL = absent. */
 struct mcp_exchange {
-    bool http;                       /* true: Streamable HTTP (header rules apply) */
-    const char *header_version;      /* MCP-Protocol-Version header as received */
-    const char *caller;              /* caller identity for tools and audit */
-    long long deadline_ms;           /* clock_mono_ms() deadline, 0 = none */
-    const atomic_bool *cancel;       /* cancellation of this request */
+    bool http;                  /* true: Streamable HTTP (header rules apply) */
+    const char *header_version; /* MCP-Protocol-Version header as received */
+    const char *caller;         /* caller identity for tools and audit */
+    long long deadline_ms;      /* clock_mono_ms() deadline, 0 = none */
+    const atomic_bool *cancel;  /* cancellation of this request */
     /* Progress notifications: the core calls this with a complete notification (stolen). */
     void (*notify)(void *opaque, json_t *notification);
     void *notify_opaque;
 };
 
 struct mcp_reply {
-    json_t *msg;     /* the reply (object, or array for a batch), NULL = nothing to send */
-    int http_status; /* 200, or the status this reply should carry over HTTP (400, 404...) */
+    json_t *msg;         /* the reply (object, or array for a batch), NULL = nothing to send */
+    int http_status;     /* 200, or the status this reply should carry over HTTP (400, 404...) */
     const char *version; /* the revision the reply speaks (static string) */
 };
 

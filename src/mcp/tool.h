@@ -15,9 +15,9 @@
 
 /* Everything a handler may know about the call it serves. All pointers are borrowed. */
 struct tool_ctx {
-    long long deadline_ms;       /* clock_mono_ms() time by which to be done; 0 = none */
-    const atomic_bool *cancel;   /* becomes true when the client cancels; NULL = never */
-    const char *caller;          /* caller identity from the transport (IAM ARN), or NULL */
+    long long deadline_ms;        /* clock_mono_ms() time by which to be done; 0 = none */
+    const atomic_bool *cancel;    /* becomes true when the client cancels; NULL = never */
+    const char *caller;           /* caller identity from the transport (IAM ARN), or NULL */
     const char *protocol_version; /* the revision this exchange speaks */
     /*
      * Progress reporting; NULL when the request carried no progressToken or the transport
@@ -34,7 +34,10 @@ struct tool_result {
     bool is_error;
 };
 
-#define TOOL_RESULT_INIT {NULL, NULL, false}
+#define TOOL_RESULT_INIT                                                                           \
+    {                                                                                              \
+        NULL, NULL, false                                                                          \
+    }
 void tool_result_release(struct tool_result *r);
 /* Convenience: one text block. Returns -1 when out of memory. */
 int tool_result_text(struct tool_result *r, const char *text, bool is_error) WUR;

@@ -132,5 +132,4 @@ char *lambda_reply_fit_http(const struct http_response *res, size_t max, size_t 
 /* The same for a direct-invoke JSON-RPC reply (borrowed). */
 char *lambda_reply_fit_jsonrpc(json_t *reply, size_t max, size_t *len);
 
-
 #endif

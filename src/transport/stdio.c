@@ -237,9 +237,9 @@ int stdio_run(struct mcp_server *s, const struct config *cfg)
             if (skipping) {
                 skipping = false;
             } else if (buf_add(&line, p, seg) < 0) {
-                send_msg(&st, jsonrpc_error(NULL, JSONRPC_PARSE_ERROR,
-                                            "Parse error: message longer than the 4 MiB limit",
-                                            NULL));
+                send_msg(&st,
+                         jsonrpc_error(NULL, JSONRPC_PARSE_ERROR,
+                                       "Parse error: message longer than the 4 MiB limit", NULL));
             } else {
                 handle_line(&st, line.p, line.len);
             }

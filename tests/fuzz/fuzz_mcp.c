@@ -52,9 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!msg)
         return 0;
     {
-        struct mcp_exchange x = {.http = data[0] & 1,
-                                 .header_version = headers[(data[0] >> 1) % 5],
-                                 .notify = notify};
+        struct mcp_exchange x = {
+            .http = data[0] & 1, .header_version = headers[(data[0] >> 1) % 5], .notify = notify};
         struct mcp_reply out;
         mcp_server_handle(s, (data[0] & 0x10) ? &session : NULL, msg, &x, &out);
         if (out.msg) {

@@ -87,7 +87,7 @@ static char *handle(struct mcp_server *s, struct mcp_session *session, const str
     } while (0)
 
 #define MODERN_META                                                                                \
-    "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","                      \
+    "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","                       \
     "\"io.modelcontextprotocol/clientCapabilities\":{}}"
 
 static void test_envelopes(struct mcp_server *s)
@@ -111,7 +111,8 @@ static void test_envelopes(struct mcp_server *s)
     EXPECT_NONE(s, NULL, &x, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
     EXPECT_NONE(s, NULL, &x, "{\"jsonrpc\":\"2.0\",\"method\":\"whatever\"}");
     EXPECT_NONE(s, NULL, &x, "{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{}}");
-    EXPECT_NONE(s, NULL, &x, "{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":1,\"message\":\"x\"}}");
+    EXPECT_NONE(s, NULL, &x,
+                "{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":1,\"message\":\"x\"}}");
 }
 
 static void test_initialize(struct mcp_server *s)
@@ -130,7 +131,8 @@ static void test_initialize(struct mcp_server *s)
         snprintf(want, sizeof(want), "\"protocolVersion\":\"%s\"", echoed[i]);
         EXPECT(s, &session, &x, req, 200, want);
         CHECK_STR(session.version, echoed[i]);
-        EXPECT_NONE(s, &session, &x, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        EXPECT_NONE(s, &session, &x,
+                    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
         CHECK(session.initialized);
     }
     /* Unknown or modern versions asked through initialize get the newest legacy revision. */
@@ -230,9 +232,10 @@ static void test_tools_call(struct mcp_server *s)
            200,
            "\"result\":{\"content\":[{\"text\":\"hi\",\"type\":\"text\"}],\"isError\":false,"
            "\"structuredContent\":{\"echo\":\"hi\"}}");
-    EXPECT(s, NULL, &x,
-           "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"nope\"}}",
-           200, "{\"code\":-32602,\"message\":\"Unknown tool: nope\"}");
+    EXPECT(
+        s, NULL, &x,
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"nope\"}}",
+        200, "{\"code\":-32602,\"message\":\"Unknown tool: nope\"}");
     EXPECT(s, NULL, &x, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{}}",
            200, "-32602");
     EXPECT(s, NULL, &x,
@@ -298,10 +301,11 @@ static void test_modern(struct mcp_server *s)
     struct mcp_exchange http = {.http = true, .header_version = "2026-07-28"};
     char *got;
 
-    got = handle(s, NULL, &stdio,
-                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\",\"params\":{" MODERN_META
-                 "}}",
-                 NULL);
+    got = handle(
+        s, NULL, &stdio,
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\",\"params\":{" MODERN_META
+        "}}",
+        NULL);
     CHECK_CONTAINS(got, "\"supportedVersions\":[\"2026-07-28\",\"2025-11-25\",\"2025-06-18\","
                         "\"2025-03-26\"]");
     CHECK_CONTAINS(got, "\"capabilities\":{\"tools\":{}}");
