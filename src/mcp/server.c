@@ -161,6 +161,7 @@ struct call {
     json_t *id;          /* borrowed from the request */
     const char *version; /* the revision in effect (static) */
     bool modern;
+    json_t *client_caps; /* modern: _meta clientCapabilities (borrowed), else NULL */
 };
 
 static json_t *server_info_json(const struct mcp_server *s)
@@ -324,6 +325,18 @@ static void do_tools_call(struct call *c, json_t *params, struct mcp_reply *out)
         set_error(c, out, JSONRPC_INVALID_PARAMS, msg, NULL);
         return;
     }
+    if (c->modern && t->required_capabilities) {
+        json_t *missing = json_object();
+        for (const char *const *cap = t->required_capabilities; *cap; cap++)
+            if (!json_object_get(c->client_caps, *cap))
+                json_object_set_new(missing, *cap, json_object());
+        if (json_object_size(missing) > 0) {
+            set_error(c, out, MCP_MISSING_CAPABILITY, "Missing required client capability",
+                      json_pack("{s:o}", "requiredCapabilities", missing));
+            return;
+        }
+        json_decref(missing);
+    }
     if (!args || json_is_null(args)) {
         args = json_object();
         args_owned = true;
@@ -482,6 +495,7 @@ static void handle_modern(struct call *c, const char *method, json_t *params, st
                   "missing params._meta[\"" MCP_META_CLIENT_CAPABILITIES "\"] (an object)", NULL);
         return;
     }
+    c->client_caps = caps;
 
     if (strcmp(method, "server/discover") == 0)
         do_discover(c, out);

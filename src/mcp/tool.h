@@ -57,6 +57,13 @@ struct tool {
      */
     int (*call)(const struct tool *t, const struct tool_ctx *ctx, json_t *args,
                 struct tool_result *r, struct err *e);
+    /*
+     * Client capabilities the tool needs (top-level ClientCapabilities names such as
+     * "sampling"), NULL-terminated; NULL = none. A modern request whose clientCapabilities
+     * lacks one gets -32021 with data.requiredCapabilities (basic/index.mdx); the handler
+     * never runs.
+     */
+    const char *const *required_capabilities;
     void *data; /* the handler's own state */
 };
 

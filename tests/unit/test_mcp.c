@@ -366,6 +366,33 @@ static void test_modern(struct mcp_server *s)
            404, "-32601");
 }
 
+static void test_required_capabilities(void)
+{
+    struct mcp_server *s = new_server(0);
+    struct tool needy = echo_tool;
+    struct mcp_exchange http = {.http = true, .header_version = "2026-07-28"};
+
+    needy.name = "needy";
+    needy.required_capabilities = (const char *const[]){"sampling", "roots", NULL};
+    CHECK_INT(mcp_server_add_tool(s, &needy), 0);
+    /* Modern, undeclared: -32021 naming each missing capability, HTTP 400, tool not run. */
+    EXPECT(s, NULL, &http,
+           "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"_meta\":{"
+           "\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+           "\"io.modelcontextprotocol/clientCapabilities\":{\"roots\":{}}},\"name\":\"needy\","
+           "\"arguments\":{\"text\":\"x\"}}}",
+           400,
+           "{\"error\":{\"code\":-32021,\"data\":{\"requiredCapabilities\":{\"sampling\":{}}},"
+           "\"message\":\"Missing required client capability\"},\"id\":9");
+    EXPECT(s, NULL, &http,
+           "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"_meta\":{"
+           "\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+           "\"io.modelcontextprotocol/clientCapabilities\":{\"sampling\":{},\"roots\":{}}},"
+           "\"name\":\"needy\",\"arguments\":{\"text\":\"x\"}}}",
+           200, "\"isError\":false");
+    mcp_server_free(s);
+}
+
 static void test_batches(struct mcp_server *s)
 {
     struct mcp_exchange http = {.http = true};
@@ -443,6 +470,7 @@ int main(void)
     test_tools_call(s);
     test_modern(s);
     test_batches(s);
+    test_required_capabilities();
     test_helpers();
     mcp_server_free(s);
 
