@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "awscli/argv.h"
 #include "awscli/policy.h"
@@ -27,6 +28,25 @@ static int cli_option(const char *word, const char *opt)
 {
     size_t len = strcspn(word, "=");
     return strncmp(word, "--", 2) == 0 && len <= strlen(opt) && strncmp(word, opt, len) == 0;
+}
+
+/* True when the CLI would load this word's value from a file: it starts with file:// (any
+ * case, after blanks), or it is an option word whose value after '=' does. */
+static int loads_file(const char *word)
+{
+    const char *v[2] = {word, word[0] == '-' ? strchr(word, '=') : NULL};
+    if (v[1])
+        v[1]++;
+    for (int j = 0; j < 2; j++) {
+        const char *p = v[j];
+        if (!p)
+            continue;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (strncasecmp(p, "file://", 7) == 0 || strncasecmp(p, "fileb://", 8) == 0)
+            return 1;
+    }
+    return 0;
 }
 
 /* Single-quotes every word ('\'' for a quote), splits again and compares. */
@@ -112,8 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 for (size_t i = 0; i < w.n; i++)
                     must(strcmp(w.v[i], "help") != 0 && strcmp(w.v[i], "--") != 0 &&
                          !cli_option(w.v[i], "--debug") && !cli_option(w.v[i], "--endpoint-url") &&
-                         !cli_option(w.v[i], "--cli-input-json") &&
-                         strstr(w.v[i], "file://") == NULL);
+                         !cli_option(w.v[i], "--cli-input-json") && !loads_file(w.v[i]));
         }
         argv_words_release(&w);
     }
