@@ -82,7 +82,15 @@ static void run_call(struct stdio_state *st, json_t *msg, struct mcp_session *se
     struct mcp_reply reply;
     long long t0 = clock_mono_ms();
     const char *method = json_string_value(json_object_get(msg, "method"));
+    json_t *id = jsonrpc_id(msg);
+    char rid[64] = "";
 
+    /* The JSON-RPC id names the request in every log line written while it is handled. */
+    if (json_is_string(id))
+        snprintf(rid, sizeof(rid), "%s", json_string_value(id));
+    else if (json_is_integer(id))
+        snprintf(rid, sizeof(rid), "%" JSON_INTEGER_FORMAT, json_integer_value(id));
+    log_set_request_id(rid[0] ? rid : NULL);
     mcp_server_handle(st->server, session, msg, &x, &reply);
     /* notifications/cancelled: the receiver SHOULD NOT answer the cancelled request. */
     if (cancel && atomic_load(cancel)) {
@@ -95,6 +103,7 @@ static void run_call(struct stdio_state *st, json_t *msg, struct mcp_session *se
                             "durationMs", (json_int_t)(clock_mono_ms() - t0)));
     if (reply.msg)
         send_msg(st, reply.msg);
+    log_set_request_id(NULL);
 }
 
 static void *worker(void *arg)
