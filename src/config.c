@@ -210,6 +210,7 @@ int config_load(struct config *c, int argc, char **argv, struct err *e)
 {
     const char *flag_values[OPT_COUNT] = {0};
     const char *flag_names[OPT_COUNT] = {0};
+    bool log_level_given = false;
     int i = 1;
 
     memset(c, 0, sizeof(*c));
@@ -284,6 +285,18 @@ int config_load(struct config *c, int argc, char **argv, struct err *e)
         }
         if (v && apply(c, o->id, name, v, e) < 0)
             return -1;
+        if (v && o->id == OPT_LOG_LEVEL)
+            log_level_given = true;
+    }
+    /*
+     * Lambda's application log level (AWS_LAMBDA_LOG_LEVEL, set with the function's logging
+     * configuration) is the default when ours is not given; an unknown value is ignored, as
+     * Lambda itself validates it.
+     */
+    if (!log_level_given && getenv("AWS_LAMBDA_LOG_LEVEL")) {
+        enum log_level l;
+        if (log_level_parse(getenv("AWS_LAMBDA_LOG_LEVEL"), &l) == 0)
+            c->log_level = (int)l;
     }
 
     if (c->mode == MODE_NONE)

@@ -800,18 +800,6 @@ static int invocation_run(struct lambda_rt *rt)
     return rc;
 }
 
-static void apply_lambda_log_level(const struct config *cfg)
-{
-    const char *v = getenv("AWS_LAMBDA_LOG_LEVEL");
-    enum log_level l;
-
-    /* Our own setting wins; Lambda's application log level applies when ours is not given. */
-    if (!v || getenv("AWSCLI_MCP_LOG_LEVEL") || cfg->log_level != LOG_INFO)
-        return;
-    if (log_level_parse(v, &l) == 0)
-        log_set_level(l);
-}
-
 int lambda_run(struct mcp_server *s, const struct config *cfg)
 {
     struct lambda_rt rt = {.server = s};
@@ -819,7 +807,6 @@ int lambda_run(struct mcp_server *s, const struct config *cfg)
     long long t0 = clock_mono_ms();
     int rc = 1;
 
-    apply_lambda_log_level(cfg);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         log_msg(LOG_ERROR, "libcurl initialisation failed");
         return 1;

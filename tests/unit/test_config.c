@@ -119,6 +119,17 @@ int main(void)
         CHECK_INT(load(&c, a, &e), 0);
         CHECK_INT(c.mode, MODE_VERSION);
     }
+    /* Lambda's log level is the default; ours, when given, wins. */
+    setenv("AWS_LAMBDA_LOG_LEVEL", "DEBUG", 1);
+    {
+        char **a = ARGV("stdio");
+        CHECK_INT(load(&c, a, &e), 0);
+        CHECK_INT(c.log_level, 0); /* LOG_DEBUG */
+        a = ARGV("stdio", "--log-level", "info");
+        CHECK_INT(load(&c, a, &e), 0);
+        CHECK_INT(c.log_level, 1); /* LOG_INFO, although it is the default */
+    }
+    unsetenv("AWS_LAMBDA_LOG_LEVEL");
     /* No mode: Lambda when the Runtime API is there (the image's entrypoint), else help. */
     {
         char **a = make_argv(NULL);
