@@ -24,6 +24,18 @@ static const struct mcp_server_info server_info = {
     .list_ttl_ms = 300000,
 };
 
+/*
+ * A start-up failure: one line on stderr and, in Lambda, an init error (Lambda then
+ * re-initialises on the next invoke). Returns the exit status.
+ */
+static int start_error(bool lambda, const char *msg)
+{
+    fprintf(stderr, "awscli-mcp: %s\n", msg);
+    if (lambda && lambda_init_error(msg, "Runtime.ConfigInvalid") < 0)
+        log_msg(LOG_ERROR, "the init error could not be reported to the Runtime API");
+    return 2;
+}
+
 int app_main(int argc, char **argv, app_extra_tools_fn extra)
 {
     struct config cfg;
@@ -32,14 +44,8 @@ int app_main(int argc, char **argv, app_extra_tools_fn extra)
     struct tool *aws_tool = NULL;
     int rc = 1;
 
-    if (config_load(&cfg, argc, argv, &e) < 0) {
-        fprintf(stderr, "awscli-mcp: %s\n", e.msg);
-        /* In Lambda, an invalid setting is an init error (then exit; Lambda re-inits). */
-        if (lambda_mode_requested(argc, argv) &&
-            lambda_init_error(e.msg, "Runtime.ConfigInvalid") < 0)
-            log_msg(LOG_ERROR, "the init error could not be reported to the Runtime API");
-        return 2;
-    }
+    if (config_load(&cfg, argc, argv, &e) < 0)
+        return start_error(lambda_mode_requested(argc, argv), e.msg);
     if (cfg.mode == MODE_HELP) {
         fputs(config_usage, stdout);
         return 0;
@@ -60,10 +66,7 @@ int app_main(int argc, char **argv, app_extra_tools_fn extra)
     /* The proxy forwards to a remote server and runs no CLI itself. */
     if (cfg.mode != MODE_PROXY) {
         if (run_aws_cli_new(&cfg, &aws_tool, &e) < 0) {
-            fprintf(stderr, "awscli-mcp: %s\n", e.msg);
-            if (cfg.mode == MODE_LAMBDA && lambda_init_error(e.msg, "Runtime.ConfigInvalid") < 0)
-                log_msg(LOG_ERROR, "the init error could not be reported to the Runtime API");
-            rc = 2;
+            rc = start_error(cfg.mode == MODE_LAMBDA, e.msg);
             goto out;
         }
         if (mcp_server_add_tool(server, aws_tool) < 0) {
