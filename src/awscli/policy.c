@@ -147,6 +147,18 @@ static const struct hard_rule hard_rules[] = {
     {"sso", "get-role-credentials", "it hands out credentials"},
     {"cognito-identity", "get-credentials-for-identity", "it hands out credentials"},
     {"cognito-identity", "get-open-id-token*", "it hands out credentials"},
+    {"connect", "get-federation-token", "it hands out credentials"},
+    {"gamelift", "get-instance-access", "it hands out credentials"},
+    {"gamelift", "get-compute-access", "it hands out credentials"},
+    {"gamelift", "request-upload-credentials", "it hands out credentials"},
+    {"lightsail", "get-instance-access-details", "it hands out a private key or password"},
+    {"lightsail", "get-relational-database-master-user-password", "it hands out a password"},
+    {"lightsail", "download-default-key-pair", "it hands out a private key"},
+    {"ec2", "create-key-pair", "it hands out a private key"},
+    {"iam", "create-access-key", "it hands out credentials"},
+    {"sso-oidc", "create-token*", "it hands out credentials"},
+    {"secretsmanager", "get-secret-value", "it hands out secrets"},
+    {"secretsmanager", "batch-get-secret-value", "it hands out secrets"},
 };
 
 /*

@@ -256,6 +256,16 @@ static const struct pcase everything[] = {
     {"configure list", "never allowed"},
     {"history list", "never allowed"},
     {"logs start-live-tail --log-group-identifiers x", "never allowed"},
+    /* Credential and secret hand-outs stay refused under the widest ALLOW. */
+    {"connect get-federation-token --instance-id i", "never allowed"},
+    {"gamelift get-instance-access --fleet-id f --instance-id i", "never allowed"},
+    {"gamelift request-upload-credentials --build-id b", "never allowed"},
+    {"lightsail get-instance-access-details --instance-name n", "never allowed"},
+    {"lightsail download-default-key-pair", "never allowed"},
+    {"ec2 create-key-pair --key-name k", "never allowed"},
+    {"iam create-access-key", "never allowed"},
+    {"sso-oidc create-token --client-id a --client-secret b --grant-type c", "never allowed"},
+    {"secretsmanager get-secret-value --secret-id s", "never allowed"},
 };
 
 static void run_cases(const struct policy *p, const struct pcase *cs, size_t n, const char *name)
