@@ -283,8 +283,12 @@ static void progress_cb(void *opaque, double progress, double total, const char 
     json_t *params, *n;
 
     pthread_mutex_lock(&p->lock);
-    /* Progress MUST increase, and nothing may follow the reply. */
-    if (p->done || (p->sent_any && progress <= p->last)) {
+    /*
+     * Progress MUST increase, and nothing may follow the reply or a cancellation (the
+     * request is over for the client once it sent notifications/cancelled).
+     */
+    if (p->done || (p->sent_any && progress <= p->last) ||
+        (p->x->cancel && atomic_load(p->x->cancel))) {
         pthread_mutex_unlock(&p->lock);
         return;
     }

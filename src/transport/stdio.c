@@ -125,7 +125,11 @@ static void *worker(void *arg)
     return NULL;
 }
 
-/* Starts a tools/call on a worker. Returns -1 if none is free (the caller runs it inline). */
+/*
+ * Starts a tools/call on a worker, which takes over msg (stolen on success: the reading
+ * thread never touches it again, so no reference count is shared between threads). Returns
+ * -1 if no worker is free; the caller keeps msg and runs it inline.
+ */
 static int start_worker(struct stdio_state *st, json_t *msg)
 {
     struct job *j;
@@ -150,7 +154,7 @@ static int start_worker(struct stdio_state *st, json_t *msg)
         return -1;
     }
     j->st = st;
-    j->msg = json_incref(msg);
+    j->msg = msg;
     j->session = st->session;
     j->slot = slot;
     st->inflight[slot].used = true;
@@ -167,7 +171,6 @@ static int start_worker(struct stdio_state *st, json_t *msg)
         st->inflight[slot].id = NULL;
         pthread_mutex_unlock(&st->lock);
         pthread_attr_destroy(&attr);
-        json_decref(j->msg);
         free(j);
         return -1;
     }
@@ -210,10 +213,8 @@ static void handle_line(struct stdio_state *st, const char *line, size_t len)
     }
     method = json_string_value(json_object_get(msg, "method"));
     if (method && strcmp(method, "tools/call") == 0 && jsonrpc_id(msg) &&
-        start_worker(st, msg) == 0) {
-        json_decref(msg);
+        start_worker(st, msg) == 0)
         return;
-    }
     run_call(st, msg, &st->session, NULL);
     json_decref(msg);
 }

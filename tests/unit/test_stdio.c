@@ -29,8 +29,12 @@ static int slow_call(const struct tool *t, const struct tool_ctx *ctx, json_t *a
     if (ctx->progress)
         ctx->progress(ctx->progress_opaque, 1, 2, "started");
     while (clock_mono_ms() < end) {
-        if (ctx->cancel && atomic_load(ctx->cancel))
+        if (ctx->cancel && atomic_load(ctx->cancel)) {
+            /* Progress after the cancellation must not reach the client. */
+            if (ctx->progress)
+                ctx->progress(ctx->progress_opaque, 2, 2, "after cancel");
             return tool_result_text(r, "cancelled", true);
+        }
         usleep(10000);
     }
     return tool_result_text(r, "slept", false);
