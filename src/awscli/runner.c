@@ -68,8 +68,7 @@ static const char *env_get(const char *const *env, const char *name)
  * execve to make. Relative and empty PATH entries are skipped: a server must not run programs
  * found through its current directory.
  */
-static int resolve_program(const char *name, const char *const *env, struct buf *path,
-                           struct err *e)
+int runner_find_program(const char *name, const char *const *env, struct buf *path, struct err *e)
 {
     const char *dirs, *p;
     struct stat st;
@@ -386,7 +385,7 @@ int runner_run(const struct runner_opts *o, struct runner_result *r, struct err 
         err_set(e, RUNNER_ERR, "runner: no program to run");
         goto out;
     }
-    if (resolve_program(o->argv[0], o->env, &path, e) < 0)
+    if (runner_find_program(o->argv[0], o->env, &path, e) < 0)
         goto out;
     if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 || pipe2(repp, O_CLOEXEC) < 0 ||
         (null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {

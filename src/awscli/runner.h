@@ -93,6 +93,15 @@ struct runner_result {
  */
 int runner_run(const struct runner_opts *o, struct runner_result *r, struct err *e) WUR;
 
+/*
+ * Finds a program as runner_run does: a name with '/' is taken as it is; otherwise the first
+ * absolute entry of PATH (from env, NULL-terminated "NAME=value" strings; without one,
+ * /usr/local/bin:/usr/bin:/bin) that holds an executable regular file of that name. Relative
+ * and empty entries are skipped. Fills path (reset first); -1 with a message when not found.
+ */
+int runner_find_program(const char *name, const char *const *env, struct buf *path,
+                        struct err *e) WUR;
+
 /* Frees the captured output; safe twice and on a zeroed struct. */
 void runner_result_release(struct runner_result *r);
 

@@ -92,40 +92,28 @@ static bool is_executable_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
 }
 
-/* Finds the aws program as execve would run it; the result is malloc'd. */
+/*
+ * Finds the aws program once at start, the way the runner will (runner_find_program, with
+ * the server's own PATH), so that a missing CLI is a start-up error. The result is malloc'd.
+ */
 static int resolve_program(const char *name, char **out, struct err *e)
 {
-    const char *path = getenv("PATH");
-    const char *p;
+    extern char **environ;
+    struct buf path = BUF_INIT(0);
 
-    if (strchr(name, '/')) {
-        if (!is_executable_file(name))
-            return err_set(e, -32602, "AWSCLI_MCP_AWS_CLI: '%s' is not an executable file", name);
-        *out = strdup(name);
-        return *out ? 0 : err_set(e, -32603, "out of memory");
+    if (runner_find_program(name, (const char *const *)environ, &path, NULL) < 0) {
+        buf_release(&path);
+        return err_set(e, -32602,
+                       "AWSCLI_MCP_AWS_CLI: '%s' not found in PATH (install AWS CLI v2 or set "
+                       "AWSCLI_MCP_AWS_CLI=/path/to/aws)",
+                       name);
     }
-    if (!path || !*path)
-        path = "/usr/local/bin:/usr/bin:/bin";
-    for (p = path;; p++) {
-        const char *end = strchr(p, ':');
-        size_t dlen = end ? (size_t)(end - p) : strlen(p);
-        char *cand = NULL;
-
-        if (asprintf(&cand, "%.*s/%s", (int)dlen, dlen ? p : ".", name) < 0)
-            return err_set(e, -32603, "out of memory");
-        if (dlen && is_executable_file(cand)) {
-            *out = cand;
-            return 0;
-        }
-        free(cand);
-        if (!end)
-            break;
-        p = end;
+    if (!is_executable_file(path.p)) {
+        buf_release(&path);
+        return err_set(e, -32602, "AWSCLI_MCP_AWS_CLI: '%s' is not an executable file", name);
     }
-    return err_set(e, -32602,
-                   "AWSCLI_MCP_AWS_CLI: '%s' not found in PATH (install AWS CLI v2 or set "
-                   "AWSCLI_MCP_AWS_CLI=/path/to/aws)",
-                   name);
+    *out = buf_take(&path, NULL);
+    return *out ? 0 : err_set(e, -32603, "out of memory");
 }
 
 static char *home_file_env(const char *var, const char *file)
