@@ -29,6 +29,7 @@ const char config_usage[] =
     "  --timeout SECONDS         per-call time limit, 1..900 (60)      [TIMEOUT_S]\n"
     "  --max-output-bytes N      stdout cap per call (262144)          [MAX_OUTPUT_BYTES]\n"
     "  --max-concurrent N        concurrent CLI processes (2 x CPUs)   [MAX_CONCURRENT]\n"
+    "  --max-cli-memory-mb N     address space per CLI process (512)   [MAX_CLI_MEMORY_MB]\n"
     "  --allow PATTERNS          extra service:operation-glob allowed  [ALLOW]\n"
     "  --deny PATTERNS           service:operation-glob refused        [DENY]\n"
     "  --allowed-origins LIST    extra allowed Origin values           [ALLOWED_ORIGINS]\n"
@@ -51,6 +52,7 @@ enum {
     OPT_TIMEOUT,
     OPT_MAX_OUTPUT,
     OPT_MAX_CONCURRENT,
+    OPT_MAX_CLI_MEMORY,
     OPT_ALLOW,
     OPT_DENY,
     OPT_ORIGINS,
@@ -71,6 +73,7 @@ static const struct option_def options[] = {
     {"--timeout", "AWSCLI_MCP_TIMEOUT_S", OPT_TIMEOUT},
     {"--max-output-bytes", "AWSCLI_MCP_MAX_OUTPUT_BYTES", OPT_MAX_OUTPUT},
     {"--max-concurrent", "AWSCLI_MCP_MAX_CONCURRENT", OPT_MAX_CONCURRENT},
+    {"--max-cli-memory-mb", "AWSCLI_MCP_MAX_CLI_MEMORY_MB", OPT_MAX_CLI_MEMORY},
     {"--allow", "AWSCLI_MCP_ALLOW", OPT_ALLOW},
     {"--deny", "AWSCLI_MCP_DENY", OPT_DENY},
     {"--allowed-origins", "AWSCLI_MCP_ALLOWED_ORIGINS", OPT_ORIGINS},
@@ -157,6 +160,11 @@ static int apply(struct config *c, int id, const char *name, const char *v, stru
             return -1;
         c->max_concurrent = (int)n;
         return 0;
+    case OPT_MAX_CLI_MEMORY:
+        if (parse_long(name, v, 128, 65536, &n, e) < 0)
+            return -1;
+        c->max_cli_memory_mb = (int)n;
+        return 0;
     case OPT_ALLOW:
         c->allow = v;
         return 0;
@@ -220,6 +228,7 @@ int config_load(struct config *c, int argc, char **argv, struct err *e)
     c->timeout_s = CONFIG_DEFAULT_TIMEOUT_S;
     c->max_output_bytes = CONFIG_DEFAULT_MAX_OUTPUT;
     c->max_concurrent = (int)(cpu_count() * 2);
+    c->max_cli_memory_mb = CONFIG_DEFAULT_CLI_MEMORY_MB;
     c->max_body_bytes = 1024 * 1024;
     c->proxy_service = "lambda";
     c->log_level = LOG_INFO;

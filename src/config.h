@@ -23,10 +23,11 @@ enum mode {
     MODE_PROXY
 };
 
-#define CONFIG_DEFAULT_HOST       "127.0.0.1"
-#define CONFIG_DEFAULT_PORT       8080
-#define CONFIG_DEFAULT_TIMEOUT_S  60
-#define CONFIG_DEFAULT_MAX_OUTPUT 262144
+#define CONFIG_DEFAULT_HOST          "127.0.0.1"
+#define CONFIG_DEFAULT_PORT          8080
+#define CONFIG_DEFAULT_TIMEOUT_S     60
+#define CONFIG_DEFAULT_MAX_OUTPUT    262144
+#define CONFIG_DEFAULT_CLI_MEMORY_MB 512
 
 struct config {
     enum mode mode;
@@ -41,6 +42,7 @@ struct config {
     int timeout_s;            /* per call, 1..900 */
     size_t max_output_bytes;  /* stdout cap, 1 KiB..5 MiB */
     int max_concurrent;       /* concurrent CLI processes; default 2 x CPUs */
+    int max_cli_memory_mb;    /* address space of each CLI process (RLIMIT_AS), 128..65536 */
     const char *allow;        /* comma/space separated service:operation-glob patterns */
     const char *deny;
 

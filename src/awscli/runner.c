@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -29,7 +30,17 @@
 #define DEFAULT_PATH   "/usr/local/bin:/usr/bin:/bin"
 
 /* What the child sends through the close-on-exec pipe when a step before execve fails. */
-enum child_stage { STAGE_SETPGID = 1, STAGE_DUP, STAGE_CHDIR, STAGE_EXEC };
+enum child_stage { STAGE_SETPGID = 1, STAGE_DUP, STAGE_CHDIR, STAGE_RLIMIT, STAGE_EXEC };
+
+/* The resource limits the child sets on itself, computed by the parent before fork. */
+#define MAX_LIMITS 5
+struct child_limits {
+    int n;
+    int resource[MAX_LIMITS];
+    struct rlimit rl[MAX_LIMITS];
+};
+
+int runner_test_parent_setpgid_delay_ms;
 
 struct child_report {
     int stage;
@@ -142,8 +153,9 @@ static _Noreturn void child_fail(int report_fd, int stage)
  * inherited from the parent can run here before the dispositions are reset.
  */
 static _Noreturn void child_exec(const char *path, char *const *argv, char *const *envp,
-                                 const char *cwd, const struct sigaction *dfl, int null_fd,
-                                 int out_fd, int err_fd, int report_fd)
+                                 const char *cwd, const struct child_limits *lim,
+                                 const struct sigaction *dfl, int null_fd, int out_fd, int err_fd,
+                                 int report_fd)
 {
     sigset_t none;
     int sig;
@@ -169,6 +181,9 @@ static _Noreturn void child_exec(const char *path, char *const *argv, char *cons
         child_fail(report_fd, STAGE_DUP);
     if (cwd && chdir(cwd) < 0)
         child_fail(report_fd, STAGE_CHDIR);
+    for (int k = 0; k < lim->n; k++)
+        if (setrlimit(lim->resource[k], &lim->rl[k]) < 0)
+            child_fail(report_fd, STAGE_RLIMIT);
     close_other_fds(report_fd);
     execve(path, argv, envp);
     child_fail(report_fd, STAGE_EXEC);
@@ -207,15 +222,57 @@ static bool child_exited(pid_t pid)
     return si.si_pid == pid;
 }
 
-/* Returns the wait status, or -1 when the child was already reaped elsewhere. */
-static int child_reap(pid_t pid)
+/* Returns the wait status, or -1 when the child was already reaped elsewhere. ru may be NULL. */
+static int child_reap(pid_t pid, struct rusage *ru)
 {
     int status = 0;
 
-    while (waitpid(pid, &status, 0) < 0)
+    while (wait4(pid, &status, 0, ru) < 0)
         if (errno != EINTR)
             return -1;
     return status;
+}
+
+/* Adds one limit, never above the hard limit we run under (raising it would fail). */
+static void limit_add(struct child_limits *lim, int resource, rlim_t soft, rlim_t hard)
+{
+    struct rlimit cur;
+
+    if (getrlimit(resource, &cur) == 0 && cur.rlim_max != RLIM_INFINITY) {
+        if (hard == RLIM_INFINITY || hard > cur.rlim_max)
+            hard = cur.rlim_max;
+        if (soft == RLIM_INFINITY || soft > hard)
+            soft = hard;
+    }
+    lim->resource[lim->n] = resource;
+    lim->rl[lim->n].rlim_cur = soft;
+    lim->rl[lim->n].rlim_max = hard;
+    lim->n++;
+}
+
+static void limits_build(const struct runner_opts *o, struct child_limits *lim)
+{
+    lim->n = 0;
+    limit_add(lim, RLIMIT_CORE, 0, 0);
+    if (o->max_memory)
+        limit_add(lim, RLIMIT_AS, (rlim_t)o->max_memory, (rlim_t)o->max_memory);
+    if (o->max_cpu_s > 0)
+        limit_add(lim, RLIMIT_CPU, (rlim_t)o->max_cpu_s, (rlim_t)o->max_cpu_s + 1);
+    if (o->max_files > 0)
+        limit_add(lim, RLIMIT_NOFILE, (rlim_t)o->max_files, (rlim_t)o->max_files);
+    if (o->max_file_size)
+        limit_add(lim, RLIMIT_FSIZE, (rlim_t)o->max_file_size, (rlim_t)o->max_file_size);
+}
+
+/* See memory_limited in runner.h. */
+static bool died_of_memory(const struct runner_opts *o, const struct runner_result *r)
+{
+    if (!o->max_memory || (r->exit_code == 0 && r->term_signal == 0) || r->timed_out ||
+        r->cancelled)
+        return false;
+    if ((size_t)r->max_rss_kb * 1024 >= o->max_memory / 2)
+        return true;
+    return r->err.p && strstr(r->err.p, "MemoryError") != NULL;
 }
 
 static void timeout_min(int *timeout, long long ms)
@@ -234,7 +291,7 @@ static void timeout_min(int *timeout, long long ms)
  * time after the reaping is over).
  */
 static int child_collect(const struct runner_opts *o, struct runner_result *r, pid_t pid, int pidfd,
-                         struct pipe_in pin[2], char *chunk)
+                         struct pipe_in pin[2], char *chunk, struct rusage *ru)
 {
     bool term_sent = false, kill_sent = false, check_exit = true;
     long long kill_at = 0, drain_until = 0;
@@ -268,7 +325,7 @@ static int child_collect(const struct runner_opts *o, struct runner_result *r, p
                 /* The zombie still owns the group id, so this cannot hit a stranger; it ends
                  * whatever the child left behind, including holders of our pipes. */
                 kill(-pid, SIGKILL);
-                status = child_reap(pid);
+                status = child_reap(pid, ru);
                 exited = true;
                 drain_until = now + REAP_DRAIN_MS;
             }
@@ -373,6 +430,8 @@ int runner_run(const struct runner_opts *o, struct runner_result *r, struct err 
     int null_fd = -1, pidfd = -1, status, i, rc = -1;
     struct pipe_in pin[2];
     struct child_report rep;
+    struct child_limits lim;
+    struct rusage ru;
     struct sigaction dfl;
     sigset_t all, old;
     char *chunk = NULL;
@@ -397,6 +456,8 @@ int runner_run(const struct runner_opts *o, struct runner_result *r, struct err 
         err_set(e, RUNNER_ERR, "out of memory");
         goto out;
     }
+    limits_build(o, &lim);
+    memset(&ru, 0, sizeof(ru));
     memset(&dfl, 0, sizeof(dfl));
     dfl.sa_handler = SIG_DFL;
     sigemptyset(&dfl.sa_mask);
@@ -406,14 +467,19 @@ int runner_run(const struct runner_opts *o, struct runner_result *r, struct err 
     pid = fork();
     if (pid == 0)
         child_exec(path.p, (char *const *)o->argv, (char *const *)(o->env ? o->env : no_env),
-                   o->cwd, &dfl, null_fd, outp[1], errp[1], repp[1]);
+                   o->cwd, &lim, &dfl, null_fd, outp[1], errp[1], repp[1]);
     i = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (pid < 0) {
         err_set(e, RUNNER_ERR, "cannot run %s: fork: %s", path.p, strerror(i));
         goto out;
     }
-    /* Also set in the parent, so that the group exists whichever process runs first. */
+    /* Also set in the parent, so that the group exists whichever process runs first. The
+     * test-only delay lets a test see that the child does not depend on this call. */
+    if (runner_test_parent_setpgid_delay_ms > 0) {
+        struct timespec ts = {0, (long)runner_test_parent_setpgid_delay_ms * 1000000L};
+        nanosleep(&ts, NULL);
+    }
     (void)setpgid(pid, pid);
     close(outp[1]);
     close(errp[1]);
@@ -427,12 +493,15 @@ int runner_run(const struct runner_opts *o, struct runner_result *r, struct err 
     while (n < 0 && errno == EINTR);
     if (n > 0) {
         char why[128];
-        (void)child_reap(pid);
+        (void)child_reap(pid, NULL);
         pid = -1;
         errno_text(n == (ssize_t)sizeof(rep) ? rep.err : EIO, why, sizeof(why));
         if (n == (ssize_t)sizeof(rep) && rep.stage == STAGE_CHDIR)
             err_set(e, RUNNER_ERR, "cannot run %s: cannot change directory to %s: %s", path.p,
                     o->cwd, why);
+        else if (n == (ssize_t)sizeof(rep) && rep.stage == STAGE_RLIMIT)
+            err_set(e, RUNNER_ERR, "cannot run %s: cannot set its resource limits: %s", path.p,
+                    why);
         else
             err_set(e, RUNNER_ERR, "cannot run %s: %s", path.p, why);
         goto out;
@@ -448,7 +517,7 @@ int runner_run(const struct runner_opts *o, struct runner_result *r, struct err 
     pin[1] =
         (struct pipe_in){errp[0], o->max_stderr, &r->err, &r->stderr_bytes, &r->stderr_truncated};
     outp[0] = errp[0] = -1; /* now owned by pin[] */
-    status = child_collect(o, r, pid, pidfd, pin, chunk);
+    status = child_collect(o, r, pid, pidfd, pin, chunk, &ru);
     pid = -1;
     for (i = 0; i < 2; i++)
         if (pin[i].fd >= 0)
@@ -461,6 +530,8 @@ int runner_run(const struct runner_opts *o, struct runner_result *r, struct err 
     } else {
         r->exit_code = WEXITSTATUS(status);
     }
+    r->max_rss_kb = ru.ru_maxrss;
+    r->memory_limited = died_of_memory(o, r);
     (void)utf8_repair(&r->out, r->stdout_truncated);
     (void)utf8_repair(&r->err, r->stderr_truncated);
     cap_utf8(&r->out, o->max_stdout, &r->stdout_truncated);

@@ -64,6 +64,19 @@ struct runner_opts {
     size_t max_stdout, max_stderr;
     /* Optional (NULL = none). When it becomes true the group is killed with SIGKILL at once. */
     const atomic_bool *cancel;
+    /*
+     * Resource limits set in the child before execve (inherited by its own children; never
+     * above the hard limits the server itself runs under). 0 = no limit of that kind.
+     *   max_memory: RLIMIT_AS in bytes; an allocation past it fails in the child.
+     *   max_cpu_s:  RLIMIT_CPU soft limit in seconds (SIGXCPU), hard limit one second later.
+     *   max_files:  RLIMIT_NOFILE.
+     *   max_file_size: RLIMIT_FSIZE in bytes (a larger write to a regular file fails).
+     * RLIMIT_CORE is always 0: a child's memory (credentials included) never lands on disk.
+     */
+    size_t max_memory;
+    int max_cpu_s;
+    int max_files;
+    size_t max_file_size;
 };
 
 struct runner_result {
@@ -74,6 +87,15 @@ struct runner_result {
     /* timed_out: the deadline was reached and the group was signalled. cancelled: *cancel was
      * seen true and the group was killed. *_truncated: bytes were dropped past the cap. */
     bool timed_out, cancelled, stdout_truncated, stderr_truncated;
+    /*
+     * The child failed (non-zero exit or a signal) while max_memory was set, and either its
+     * peak resident size reached half the limit (the rest of the address space is code and
+     * reservations that are never resident) or its stderr says "MemoryError". A guess, but one
+     * that normal AWS CLI calls (about 70 MiB resident under a 512 MiB limit) never meet.
+     */
+    bool memory_limited;
+    /* The child's peak resident set size in KiB (getrusage of the reaped child). */
+    long max_rss_kb;
     /* Captured bytes, at most the cap each, valid UTF-8, NUL-terminated. Owned by the result. */
     struct buf out, err;
     /* Total bytes the child wrote to each pipe, including the dropped ones. */
@@ -101,6 +123,13 @@ int runner_run(const struct runner_opts *o, struct runner_result *r, struct err 
  */
 int runner_find_program(const char *name, const char *const *env, struct buf *path,
                         struct err *e) WUR;
+
+/*
+ * Tests only: milliseconds the parent waits after fork before its own setpgid(pid, pid), so a
+ * test can prove the child puts itself in its group before execve (0 in the server; below
+ * 1000).
+ */
+extern int runner_test_parent_setpgid_delay_ms;
 
 /* Frees the captured output; safe twice and on a zeroed struct. */
 void runner_result_release(struct runner_result *r);

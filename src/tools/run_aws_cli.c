@@ -18,6 +18,10 @@
 
 /* Delay between SIGTERM and SIGKILL when a command runs out of time. */
 #define TERM_GRACE_MS 1000
+/* Limits of every CLI process besides memory (docs/security.md, "Resource limits"): the CLI
+ * keeps about 10 descriptors open and writes only small cache files under its private HOME. */
+#define CLI_MAX_FILES     256
+#define CLI_MAX_FILE_SIZE ((size_t)64 * 1024 * 1024)
 
 /*
  * The variables the CLI may see from our own environment. Credentials and region (static
@@ -156,7 +160,9 @@ static char *build_description(const struct rac *t)
                    "with --query, --max-items, --limit, a narrow --start-time/--end-time "
                    "window and --filter-pattern.\n",
                    t->cfg->max_output_bytes);
-    rc |= buf_addf(&b, "- A command is stopped after %d s.\n\n", t->cfg->timeout_s);
+    rc |= buf_addf(
+        &b, "- A command is stopped after %d s, or when it needs more than %d MiB of memory.\n\n",
+        t->cfg->timeout_s, t->cfg->max_cli_memory_mb);
     rc |= buf_adds(
         &b, "Examples:\n"
             "  logs describe-log-groups --log-group-name-prefix /aws/lambda/ --query "
@@ -371,7 +377,7 @@ static json_t *strings_json(const char *const *v, size_t n)
 
 /*
  * Writes the audit line. `words`/`argv` say what was asked and what ran (either may be NULL);
- * `res` is NULL when nothing ran; `outcome` is one of ok, failed, timeout, cancelled,
+ * `res` is NULL when nothing ran; `outcome` is one of ok, failed, timeout, cancelled, memory,
  * refused, busy, invalid, error.
  */
 static void audit(const struct tool_ctx *ctx, const char *outcome, const char *reason,
@@ -402,6 +408,7 @@ static void audit(const struct tool_ctx *ctx, const char *outcome, const char *r
         json_object_set_new(f, "timedOut", json_boolean(res->timed_out));
         json_object_set_new(f, "cancelled", json_boolean(res->cancelled));
         json_object_set_new(f, "durationMs", json_integer(res->duration_ms));
+        json_object_set_new(f, "maxRssKiB", json_integer(res->max_rss_kb));
     }
     log_event(LOG_INFO, "audit", f);
 }
@@ -471,6 +478,15 @@ static int result_build(const struct rac *t, const struct runner_result *res, bo
     if (res->cancelled) {
         if (add_textf(r, "The call was cancelled; the AWS CLI was stopped after %lld ms.",
                       res->duration_ms) < 0)
+            return -1;
+    } else if (res->memory_limited) {
+        if (add_textf(r,
+                      "The AWS CLI ran out of memory: it reached the server's limit of %d MiB "
+                      "per command (AWSCLI_MCP_MAX_CLI_MEMORY_MB) and was stopped (exit status "
+                      "%d). The command asked for too much data at once: narrow it with "
+                      "--max-items or --limit, a smaller --start-time/--end-time window, "
+                      "--filter-pattern, or a simpler --query.",
+                      t->cfg->max_cli_memory_mb, res->exit_code) < 0)
             return -1;
     } else if (res->timed_out) {
         if (deadline_is_ours) {
@@ -646,6 +662,12 @@ static int call(const struct tool *tool, const struct tool_ctx *ctx, json_t *arg
     o.max_stdout = t->cfg->max_output_bytes;
     o.max_stderr = CAP_CLI_STDERR;
     o.cancel = ctx ? ctx->cancel : NULL;
+    o.max_memory = (size_t)t->cfg->max_cli_memory_mb * 1024 * 1024;
+    /* CPU time can never exceed wall time: a second past the deadline catches only a child
+     * whose group kill failed (one that left its group keeps the limit). */
+    o.max_cpu_s = (int)((deadline - now + 999) / 1000) + 1;
+    o.max_files = CLI_MAX_FILES;
+    o.max_file_size = CLI_MAX_FILE_SIZE;
 
     if (ctx && ctx->progress)
         ctx->progress(ctx->progress_opaque, 0, 1, "running the AWS CLI");
@@ -663,10 +685,11 @@ static int call(const struct tool *tool, const struct tool_ctx *ctx, json_t *arg
         ctx->progress(ctx->progress_opaque, 1, 1, "done");
 
     audit(ctx,
-          res.cancelled   ? "cancelled"
-          : res.timed_out ? "timeout"
-          : res.exit_code ? "failed"
-                          : "ok",
+          res.cancelled        ? "cancelled"
+          : res.timed_out      ? "timeout"
+          : res.memory_limited ? "memory"
+          : res.exit_code      ? "failed"
+                               : "ok",
           NULL, &words, argv, &res);
     if (result_build(t, &res, ours, r) < 0)
         goto oom;

@@ -5,6 +5,8 @@
  *   get-sleep --ms N    sleep N ms (default 10000), then behave as the default
  *   get-flood --bytes N write N bytes of 'x' to stdout and exit 0
  *   get-fail            print a CLI-style error on stderr and exit 254
+ *   get-hog --mib N     allocate and touch N MiB; when an allocation fails, exit 255 with
+ *                       nothing on stderr (what the CLI's Python does on MemoryError)
  *   anything else       print "ARG <word>" for each argument, then "ENV <NAME=value>" for
  *                       each environment variable, then "CWD <dir>", and exit 0
  *
@@ -54,6 +56,16 @@ int main(int argc, char **argv)
               "operation: The specified log group does not exist.\n",
               stderr);
         return 254;
+    }
+    if (has_word(argc, argv, "get-hog")) {
+        long mib = opt_value(argc, argv, "--mib", 64);
+        for (long got = 0; got < mib; got += 16) {
+            char *p = malloc(16 << 20);
+            if (!p)
+                return 255;
+            memset(p, 1, 16 << 20);
+        }
+        return 0;
     }
     if (has_word(argc, argv, "get-flood")) {
         long n = opt_value(argc, argv, "--bytes", 1000);

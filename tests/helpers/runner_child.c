@@ -20,6 +20,11 @@
  *   argv ARGS...           print each argument on its own line
  *   pwd                    print the working directory
  *   stdin                  print how many bytes stdin gives before EOF
+ *   alloc MB               allocate and touch MB MiB in 16 MiB steps; exit 0 when all of it
+ *                          was had, else print "MemoryError after N MiB" on stderr and exit
+ *                          255 (what the AWS CLI's Python does)
+ *   limits                 print "as=<RLIMIT_AS> cpu=<soft>/<hard> nofile=<soft> core=<soft>
+ *                          fsize=<soft>" (-1 = unlimited)
  *   state                  print "pgrp=<1 if leader of own group> mask=<blocked signals>
  *                          pipe=<SIGPIPE disposition> int=<SIGINT disposition>"
  */
@@ -30,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -197,6 +203,34 @@ int main(int argc, char **argv)
         while ((n = read(0, tmp, sizeof(tmp))) > 0)
             total += n;
         printf("%lld %s\n", total, n == 0 ? "eof" : "error");
+        return 0;
+    }
+    if (strcmp(cmd, "alloc") == 0) {
+        long long got = 0;
+        while (got < a) {
+            char *p = malloc(16 << 20);
+            if (!p) {
+                fprintf(stderr, "MemoryError after %lld MiB\n", got);
+                return 255;
+            }
+            memset(p, 1, 16 << 20); /* resident, not only reserved */
+            got += 16;
+        }
+        printf("allocated %lld MiB\n", got);
+        return 0;
+    }
+    if (strcmp(cmd, "limits") == 0) {
+        static const int res[] = {RLIMIT_AS, RLIMIT_CPU, RLIMIT_NOFILE, RLIMIT_CORE, RLIMIT_FSIZE};
+        long long v[5][2];
+        for (int i = 0; i < 5; i++) {
+            struct rlimit rl;
+            if (getrlimit(res[i], &rl) < 0)
+                return 1;
+            v[i][0] = rl.rlim_cur == RLIM_INFINITY ? -1 : (long long)rl.rlim_cur;
+            v[i][1] = rl.rlim_max == RLIM_INFINITY ? -1 : (long long)rl.rlim_max;
+        }
+        printf("as=%lld cpu=%lld/%lld nofile=%lld core=%lld fsize=%lld\n", v[0][0], v[1][0],
+               v[1][1], v[2][0], v[3][0], v[4][0]);
         return 0;
     }
     if (strcmp(cmd, "state") == 0) {
