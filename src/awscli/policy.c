@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "awscli/policy_ops.h"
 #include "buf.h"
 
 #include "banned.h"
@@ -161,86 +162,6 @@ static const struct hard_rule hard_rules[] = {
     {"secretsmanager", "batch-get-secret-value", "it hands out secrets"},
 };
 
-/*
- * Operations with a streaming body (AWS CLI 2.9.19's models: has_streaming_input/output or an
- * event stream). The CLI reads such a body from a local path given as a parameter, or writes
- * it to a local path given as a positional "outfile", so each one reads or writes local files.
- */
-static const struct {
-    const char *svc, *op;
-} streaming_ops[] = {
-    {"apigateway", "get-export"},
-    {"apigateway", "get-sdk"},
-    {"apigateway", "import-api-keys"},
-    {"apigateway", "import-documentation-parts"},
-    {"apigateway", "import-rest-api"},
-    {"apigateway", "put-rest-api"},
-    {"apigatewaymanagementapi", "post-to-connection"},
-    {"apigatewayv2", "export-api"},
-    {"appconfig", "create-hosted-configuration-version"},
-    {"appconfig", "get-configuration"},
-    {"appconfig", "get-hosted-configuration-version"},
-    {"appconfigdata", "get-latest-configuration"},
-    {"appsync", "get-introspection-schema"},
-    {"backupstorage", "get-chunk"},
-    {"backupstorage", "get-object-metadata"},
-    {"backupstorage", "notify-object-complete"},
-    {"backupstorage", "put-chunk"},
-    {"backupstorage", "put-object"},
-    {"cloudfront", "get-function"},
-    {"cloudsearchdomain", "upload-documents"},
-    {"codeartifact", "get-package-version-asset"},
-    {"codeguruprofiler", "get-profile"},
-    {"codeguruprofiler", "post-agent-profile"},
-    {"ebs", "get-snapshot-block"},
-    {"ebs", "put-snapshot-block"},
-    {"glacier", "get-job-output"},
-    {"glacier", "upload-archive"},
-    {"glacier", "upload-multipart-part"},
-    {"iot-data", "delete-thing-shadow"},
-    {"iot-data", "get-thing-shadow"},
-    {"iot-data", "publish"},
-    {"iot-data", "update-thing-shadow"},
-    {"iotwireless", "get-position-estimate"},
-    {"iotwireless", "get-resource-position"},
-    {"iotwireless", "update-resource-position"},
-    {"kinesis", "subscribe-to-shard"},
-    {"kinesis-video-archived-media", "get-clip"},
-    {"kinesis-video-archived-media", "get-media-for-fragment-list"},
-    {"kinesis-video-media", "get-media"},
-    {"lakeformation", "get-work-unit-results"},
-    {"lambda", "invoke"},
-    {"lambda", "invoke-async"},
-    {"lex-runtime", "post-content"},
-    {"lex-runtime", "put-session"},
-    {"lexv2-runtime", "put-session"},
-    {"lexv2-runtime", "recognize-utterance"},
-    {"lexv2-runtime", "start-conversation"},
-    {"location", "get-map-glyphs"},
-    {"location", "get-map-sprites"},
-    {"location", "get-map-style-descriptor"},
-    {"location", "get-map-tile"},
-    {"lookoutvision", "detect-anomalies"},
-    {"medialive", "describe-input-device-thumbnail"},
-    {"mediastore-data", "get-object"},
-    {"mediastore-data", "put-object"},
-    {"mobile", "create-project"},
-    {"mobile", "update-project"},
-    {"omics", "get-read-set"},
-    {"omics", "get-reference"},
-    {"polly", "synthesize-speech"},
-    {"s3api", "get-object"},
-    {"s3api", "get-object-torrent"},
-    {"s3api", "put-object"},
-    {"s3api", "select-object-content"},
-    {"s3api", "upload-part"},
-    {"s3api", "write-get-object-response"},
-    {"sagemaker-geospatial", "get-tile"},
-    {"sagemaker-runtime", "invoke-endpoint"},
-    {"schemas", "get-code-binding-source"},
-    {"workmailmessageflow", "get-raw-message-content"},
-};
-
 /* The read-only default of the design ("The tool"), matching the IAM role in terraform/. */
 static const struct {
     const char *svc, *op;
@@ -252,6 +173,7 @@ static const struct {
     {"logs", "start-query"},
     {"logs", "stop-query"},
     {"logs", "test-metric-filter"},
+    {"logs", "tail"}, /* without --follow: see follow_refusal */
     {"cloudwatch", "describe-*"},
     {"cloudwatch", "list-*"},
     {"cloudwatch", "get-*"},
@@ -264,12 +186,13 @@ static const struct {
 
 #define DEFAULT_SUMMARY                                                                            \
     "logs and cloudwatch operations describe-*, list-*, get-*, filter-log-events, "                \
-    "start-query, stop-query, test-metric-filter; sts get-caller-identity"
+    "start-query, stop-query, test-metric-filter, tail (without --follow); sts "                   \
+    "get-caller-identity"
 
 /* The same, shorter, for refusals (err.msg holds 255 bytes). */
 #define DEFAULT_SHORT                                                                              \
     "logs/cloudwatch describe-* list-* get-* filter-log-events start-query stop-query "            \
-    "test-metric-filter, sts get-caller-identity"
+    "test-metric-filter, logs tail, sts get-caller-identity"
 
 /* Shell-style glob with * (any run, also empty) and ? (one byte); nothing else is special. */
 static bool glob_match(const char *g, const char *s)
@@ -319,6 +242,17 @@ static const char *loading_scheme(const char *w)
                 return loading_schemes[k];
     }
     return NULL;
+}
+
+/* Python argparse's negative-number pattern: ^-\d+$ or ^-\d*\.\d+$. */
+static bool negative_number(const char *w)
+{
+    const char *p = w + 1, *dot = strchr(p, '.');
+    size_t digits = strspn(p, "0123456789");
+
+    if (!dot)
+        return digits > 0 && p[digits] == '\0';
+    return p + digits == dot && dot[1] && strspn(dot + 1, "0123456789") == strlen(dot + 1);
 }
 
 /* A CLI command or operation name as the CLI's command tables spell them. */
@@ -386,6 +320,24 @@ static bool abbreviates(const char *name, size_t len, const char *full)
 }
 
 /*
+ * logs tail --follow never ends (the deadline would cut it, with nothing useful returned):
+ * refused, with every prefix argparse would take for it ("--fol" and longer; "--f" and "--fo"
+ * are ambiguous with --format and --filter-pattern, refused anyway).
+ */
+static int follow_refusal(char *const *words, size_t n, struct err *e)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strcspn(words[i], "=");
+        if (len >= 3 && abbreviates(words[i], len, "--follow"))
+            return err_set(e, E_PARAMS,
+                           "'logs tail %.*s' is not allowed: --follow never ends; run logs tail "
+                           "GROUP --since 10m again for newer events",
+                           QUOTE_MAX, words[i]);
+    }
+    return 0;
+}
+
+/*
  * The checks that apply to every word wherever it stands, because the CLI's argparse
  * parsers see every word: file and URL values, "help", "--", refused options and their
  * abbreviations, ambiguous abbreviations, and the --region value.
@@ -410,6 +362,17 @@ static int check_word(char *const *words, size_t n, size_t i, struct err *e)
         return err_set(e, E_PARAMS,
                        "a bare '--' is not allowed: the AWS CLI would take every later word as "
                        "a positional argument");
+    if (w[0] == '-' && w[1] != '-') {
+        /* argparse takes a negative number as a value only right after an option. */
+        if (negative_number(w) && i > 0 && strncmp(words[i - 1], "--", 2) == 0 &&
+            !strchr(words[i - 1], '='))
+            return 0;
+        return err_set(e, E_PARAMS,
+                       "'%.*s' starts with a single '-': short options and option clusters are "
+                       "not allowed here; write options in full (--name) and a value that "
+                       "starts with '-' as --name=VALUE",
+                       QUOTE_MAX, w);
+    }
     if (strncmp(w, "--", 2) != 0)
         return 0;
 
@@ -493,15 +456,46 @@ static const struct pattern *match_any(const struct pattern *ps, size_t n, const
     return NULL;
 }
 
+static int op_cmp(const void *key, const void *elem)
+{
+    const struct policy_op *k = key, *e = elem;
+    int c = strcmp(k->svc, e->svc);
+    return c ? c : strcmp(k->op, e->op);
+}
+
+/* The generated class of svc op (or of every operation of svc), NULL when it has none. */
+static const struct policy_op *op_class(const char *svc, const char *op)
+{
+    struct policy_op key = {svc, op, 0, NULL};
+    const struct policy_op *hit =
+        bsearch(&key, policy_ops, policy_ops_count, sizeof(policy_ops[0]), op_cmp);
+
+    if (hit)
+        return hit;
+    key.op = "*";
+    return bsearch(&key, policy_ops, policy_ops_count, sizeof(policy_ops[0]), op_cmp);
+}
+
 static const char *hard_refusal(const char *svc, const char *op)
 {
-    for (size_t i = 0; i < sizeof(hard_rules) / sizeof(hard_rules[0]); i++)
+    const struct policy_op *c;
+
+    for (size_t i = 0; i < ARRAY_SIZE(hard_rules); i++)
         if (glob_match(hard_rules[i].svc, svc) && glob_match(hard_rules[i].op, op))
             return hard_rules[i].reason;
-    for (size_t i = 0; i < sizeof(streaming_ops) / sizeof(streaming_ops[0]); i++)
-        if (strcmp(streaming_ops[i].svc, svc) == 0 && strcmp(streaming_ops[i].op, op) == 0)
-            return "it reads or writes a local file (streaming body)";
+    c = op_class(svc, op);
+    if (c && (c->cls == OP_WRITES || c->cls == OP_RUNS))
+        return c->reason;
     return NULL;
+}
+
+/* An ALLOW entry without wildcards naming exactly svc:op. */
+static bool allowed_exactly(const struct policy *p, const char *svc, const char *op)
+{
+    for (size_t i = 0; i < p->nallow; i++)
+        if (strcmp(p->allow[i].svc, svc) == 0 && strcmp(p->allow[i].op, op) == 0)
+            return true;
+    return false;
 }
 
 static bool default_allows(const char *svc, const char *op)
@@ -517,6 +511,7 @@ int policy_check(const struct policy *p, char *const *words, size_t n, struct er
     size_t i = 0;
     const char *svc, *op, *reason;
     const struct pattern *hit;
+    const struct policy_op *c;
 
     if (!p || !words || n == 0)
         return err_set(e, E_PARAMS,
@@ -554,6 +549,8 @@ int policy_check(const struct policy *p, char *const *words, size_t n, struct er
                        "'-'), e.g. describe-log-groups",
                        QUOTE_MAX, op);
 
+    if (strcmp(svc, "logs") == 0 && strcmp(op, "tail") == 0 && follow_refusal(words, n, e) < 0)
+        return -1;
     reason = hard_refusal(svc, op);
     if (reason)
         return err_set(e, E_PARAMS, "'%.*s %.*s' is never allowed here: %s", NAME_QUOTE, svc,
@@ -562,6 +559,15 @@ int policy_check(const struct policy *p, char *const *words, size_t n, struct er
     if (hit)
         return err_set(e, E_PARAMS, "'%.*s %.*s' is refused by the server's deny pattern '%s:%s'",
                        NAME_QUOTE, svc, NAME_QUOTE, op, hit->svc, hit->op);
+    c = op_class(svc, op);
+    if (c && c->cls == OP_SECRET) {
+        if (allowed_exactly(p, svc, op))
+            return 0;
+        return err_set(e, E_PARAMS,
+                       "'%.*s %.*s' is not allowed: %s; the operator may allow it only by "
+                       "name (--allow %.*s:%.*s), never through a wildcard",
+                       NAME_QUOTE, svc, NAME_QUOTE, op, c->reason, NAME_QUOTE, svc, NAME_QUOTE, op);
+    }
     if (default_allows(svc, op) || match_any(p->allow, p->nallow, svc, op))
         return 0;
     return err_set(e, E_PARAMS, "'%.*s %.*s' is not allowed; allowed are %s%s", NAME_QUOTE, svc,
@@ -680,7 +686,9 @@ int policy_new(struct policy **out, const char *allow, const char *deny, struct 
         buf_adds(&b,
                  " Never allowed: configure, history, help, logs start-live-tail, commands "
                  "that read or write local files, run other programs or hand out "
-                 "credentials; the options --debug, --endpoint-url, --profile, --ca-bundle, "
+                 "credentials; operations that hand out secrets unless allowed by exact name; "
+                 "short options (-x); logs tail --follow; the options --debug, --endpoint-url, "
+                 "--profile, --ca-bundle, "
                  "--no-verify-ssl, --no-sign-request, --cli-input-json, --cli-input-yaml, "
                  "--unmask; values starting with file://, fileb://, http:// or https://.") < 0) {
         err_set(e, E_INTERNAL, "out of memory");
@@ -698,6 +706,15 @@ out:
     buf_release(&b);
     policy_free(p);
     return rc;
+}
+
+bool policy_hard_rule(size_t i, const char **svc, const char **op)
+{
+    if (i >= ARRAY_SIZE(hard_rules))
+        return false;
+    *svc = hard_rules[i].svc;
+    *op = hard_rules[i].op;
+    return true;
 }
 
 void policy_free(struct policy *p)

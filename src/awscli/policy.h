@@ -13,13 +13,17 @@
  *      them (Python argparse takes any unambiguous prefix), anywhere in the command; any word
  *      starting with file://, fileb://, http:// or https:// in any case (also after --opt=); an
  * invalid --region; and a fixed list of operations that read or write local files, run other
- * programs or hand out credentials (logs start-live-tail, s3 cp, sts assume-role, ...).
+ * programs or hand out credentials (logs start-live-tail, s3 cp, sts assume-role, ...); every
+ * operation policy_ops.h classes as writing local files or running programs; any word that
+ * starts with a single '-', except a negative number right after an option.
  *   2. The service and the operation are found the way the CLI finds them: the first two
  *      words that are neither options nor option values. Only the CLI's global options, spelt
  *      out in full, may come before the service or between service and operation.
- *   3. DENY patterns refuse; then the read-only default (logs and cloudwatch describe-*,
- *      list-*, get-*, filter-log-events, start-query, stop-query, test-metric-filter; sts
- *      get-caller-identity) or an ALLOW pattern must match.
+ *   3. DENY patterns refuse; an operation classed as handing out secrets needs an ALLOW entry
+ *      naming it exactly (no wildcard); then the read-only default (logs and cloudwatch
+ *      describe-*, list-*, get-*, filter-log-events, start-query, stop-query,
+ *      test-metric-filter; logs tail without --follow; sts get-caller-identity) or an ALLOW
+ *      pattern must match.
  *
  * A policy is immutable after policy_new, so one policy may serve many threads.
  */
@@ -47,6 +51,9 @@ void policy_free(struct policy *p);
  * why it was refused and what is allowed instead.
  */
 int policy_check(const struct policy *p, char *const *words, size_t n, struct err *e) WUR;
+
+/* Tests: the globs of the i-th hard rule (refused whatever ALLOW says); false past the last. */
+bool policy_hard_rule(size_t i, const char **svc, const char **op);
 
 /* True while only the read-only default is in force (no ALLOW patterns): readOnlyHint. */
 bool policy_read_only(const struct policy *p);

@@ -172,6 +172,8 @@ static char *build_description(const struct rac *t)
             "  logs start-query --log-group-name /aws/lambda/my-function --start-time 1735689600 "
             "--end-time 1735693200 --query-string 'fields @timestamp, @message | filter @message "
             "like /ERROR/ | limit 20'   (then: logs get-query-results --query-id ID)\n"
+            "  logs tail /aws/lambda/my-function --since 1h --format short   (recent events; "
+            "--follow is not available)\n"
             "  cloudwatch list-metrics --namespace AWS/Lambda --metric-name Errors\n"
             "  cloudwatch get-metric-statistics --namespace AWS/Lambda --metric-name Errors "
             "--dimensions Name=FunctionName,Value=my-function --start-time 2025-01-01T00:00:00Z "
