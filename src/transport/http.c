@@ -746,5 +746,10 @@ void http_handle(struct http_front *f, const struct http_request *req, struct ht
         add_header(res, "Allow", ALLOWED_METHODS);
         return;
     }
+    if (req->headers_only) {
+        http_response_release(res);
+        memset(res, 0, sizeof(*res));
+        return;
+    }
     handle_post(f, req, res);
 }

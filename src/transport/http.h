@@ -44,6 +44,12 @@ struct http_request {
      */
     bool body_too_large;
     const atomic_bool *cancel; /* becomes true to stop a running tool call; NULL = never */
+    /*
+     * Only the headers have arrived: run the checks up to the method (Host, Origin, path,
+     * OPTIONS, bearer token, method) and answer res->status 0 when they pass, so that a
+     * transport can refuse before it reads a body.
+     */
+    bool headers_only;
 };
 
 #define HTTP_MAX_RESPONSE_HEADERS 8

@@ -32,6 +32,19 @@ struct watch {
     atomic_bool *cancel;
 };
 
+/*
+ * One TCP connection, from MHD's STARTED to its CLOSED notification (the socket is open all
+ * that time, so shutting it down from the watcher can never hit a reused descriptor). While
+ * armed, the current request must be complete by deadline_ms.
+ */
+struct conn {
+    int fd;
+    bool armed, shut;
+    long long deadline_ms;
+    struct sockaddr_storage addr;
+    socklen_t addr_len;
+};
+
 struct httpd {
     struct http_front *front;
     size_t max_body;
@@ -44,13 +57,16 @@ struct httpd {
     pthread_cond_t wcond;
     struct watch watches[HTTPD_MAX_CONNECTIONS];
     int nwatches;
+    /* Every open connection (for the request deadline and the per-address cap). */
+    struct conn *conns[HTTPD_MAX_CONNECTIONS];
+    int nconns;
     bool stop;
 };
 
 /* One request on a connection. */
 struct httpd_req {
     struct buf body;
-    bool too_large;
+    bool too_large, answered;
     size_t drained;
     struct timespec t0;
 };
@@ -137,9 +153,18 @@ static void *watcher(void *arg)
     while (!d->stop) {
         nfds_t n = (nfds_t)d->nwatches;
         struct timespec until;
-        if (n == 0) {
+        long long now = clock_mono_ms();
+        if (n == 0 && d->nconns == 0) {
             pthread_cond_wait(&d->wcond, &d->wlock);
             continue;
+        }
+        /* The request deadline: shut the socket; MHD's thread then sees EOF and closes it. */
+        for (int i = 0; i < d->nconns; i++) {
+            struct conn *k = d->conns[i];
+            if (k->armed && !k->shut && now >= k->deadline_ms) {
+                k->shut = true;
+                shutdown(k->fd, SHUT_RDWR);
+            }
         }
         for (nfds_t i = 0; i < n; i++) {
             pfds[i].fd = d->watches[i].fd;
@@ -147,7 +172,7 @@ static void *watcher(void *arg)
             pfds[i].revents = 0;
         }
         /* A zero-timeout poll under the lock: the slots cannot change meanwhile. */
-        if (poll(pfds, n, 0) > 0)
+        if (n > 0 && poll(pfds, n, 0) > 0)
             for (nfds_t i = 0; i < n; i++)
                 if (pfds[i].revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL))
                     atomic_store(d->watches[i].cancel, true);
@@ -202,9 +227,162 @@ static void cancel_all(struct httpd *d)
     pthread_mutex_unlock(&d->wlock);
 }
 
+static bool addr_is_loopback(const struct sockaddr_storage *a)
+{
+    if (a->ss_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)(const void *)a)->sin_addr.s_addr) >> 24) == 127;
+    if (a->ss_family == AF_INET6) {
+        const struct in6_addr *v6 = &((const struct sockaddr_in6 *)(const void *)a)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(v6) || (IN6_IS_ADDR_V4MAPPED(v6) && v6->s6_addr[12] == 127);
+    }
+    return true; /* AF_UNIX and the like: local */
+}
+
+static bool addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+    if (a->ss_family != b->ss_family)
+        return false;
+    if (a->ss_family == AF_INET)
+        return ((const struct sockaddr_in *)(const void *)a)->sin_addr.s_addr ==
+               ((const struct sockaddr_in *)(const void *)b)->sin_addr.s_addr;
+    if (a->ss_family == AF_INET6)
+        return memcmp(&((const struct sockaddr_in6 *)(const void *)a)->sin6_addr,
+                      &((const struct sockaddr_in6 *)(const void *)b)->sin6_addr,
+                      sizeof(struct in6_addr)) == 0;
+    return false;
+}
+
+/* MHD's accept policy: at most HTTPD_MAX_PER_ADDRESS connections per non-loopback address. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+    struct httpd *d = cls;
+    struct sockaddr_storage a;
+    int same = 0;
+
+    memset(&a, 0, sizeof(a));
+    memcpy(&a, addr, len < sizeof(a) ? len : sizeof(a));
+    if (addr_is_loopback(&a))
+        return MHD_YES;
+    pthread_mutex_lock(&d->wlock);
+    for (int i = 0; i < d->nconns; i++)
+        if (addr_equal(&d->conns[i]->addr, &a))
+            same++;
+    pthread_mutex_unlock(&d->wlock);
+    if (same < HTTPD_MAX_PER_ADDRESS)
+        return MHD_YES;
+    log_event(LOG_WARN, "connection refused: too many from one address",
+              json_pack("{s:i}", "limit", HTTPD_MAX_PER_ADDRESS));
+    return MHD_NO;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct httpd *d = cls;
+    struct conn *k = *socket_context;
+
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *fd =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        k = calloc(1, sizeof(*k));
+        if (!k || !fd) {
+            free(k);
+            return;
+        }
+        k->fd = fd->connect_fd;
+        if (ci && ci->client_addr)
+            memcpy(&k->addr, ci->client_addr,
+                   ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                          : sizeof(struct sockaddr_in));
+        k->armed = true;
+        k->deadline_ms = clock_mono_ms() + HTTPD_REQUEST_DEADLINE_S * 1000LL;
+        pthread_mutex_lock(&d->wlock);
+        if (d->nconns < HTTPD_MAX_CONNECTIONS) {
+            d->conns[d->nconns++] = k;
+            *socket_context = k;
+            if (d->nconns == 1)
+                pthread_cond_signal(&d->wcond);
+            k = NULL;
+        }
+        pthread_mutex_unlock(&d->wlock);
+        free(k);
+        return;
+    }
+    if (!k)
+        return;
+    pthread_mutex_lock(&d->wlock);
+    for (int i = 0; i < d->nconns; i++) {
+        if (d->conns[i] == k) {
+            d->conns[i] = d->conns[--d->nconns];
+            break;
+        }
+    }
+    pthread_mutex_unlock(&d->wlock);
+    free(k);
+    *socket_context = NULL;
+}
+
+/* Arms (a new request may start: it has HTTPD_REQUEST_DEADLINE_S) or disarms the deadline. */
+static void conn_arm(struct httpd *d, struct MHD_Connection *c, bool arm)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    struct conn *k = ci ? ci->socket_context : NULL;
+
+    if (!k)
+        return;
+    pthread_mutex_lock(&d->wlock);
+    k->armed = arm;
+    k->deadline_ms = clock_mono_ms() + HTTPD_REQUEST_DEADLINE_S * 1000LL;
+    pthread_mutex_unlock(&d->wlock);
+}
+
+/* Counts the Content-Length headers and whether their values differ. */
+struct cl_count {
+    const char *first;
+    int n;
+    bool differ;
+};
+
+static enum MHD_Result count_content_length(void *cls, enum MHD_ValueKind kind, const char *key,
+                                            const char *value)
+{
+    struct cl_count *cc = cls;
+    (void)kind;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) != 0)
+        return MHD_YES;
+    if (cc->n++ == 0)
+        cc->first = value ? value : "";
+    else if (strcmp(cc->first, value ? value : "") != 0)
+        cc->differ = true;
+    return MHD_YES;
+}
+
+/* Queues a small JSON-RPC error response with `status` and closes the connection after it. */
+static enum MHD_Result respond_plain(struct MHD_Connection *c, int status, const char *message)
+{
+    char body[256];
+    struct MHD_Response *mr;
+    enum MHD_Result ok;
+    int n = snprintf(body, sizeof(body),
+                     "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":%d,\"message\":\"%s\"}}",
+                     ERR_INVALID_REQUEST, message);
+
+    mr = MHD_create_response_from_buffer((size_t)n, body, MHD_RESPMEM_MUST_COPY);
+    if (!mr)
+        return MHD_NO;
+    MHD_add_response_header(mr, "Content-Type", "application/json");
+    MHD_add_response_header(mr, "Connection", "close");
+    ok = MHD_queue_response(c, (unsigned int)status, mr);
+    MHD_destroy_response(mr);
+    return ok;
+}
+
 /* Runs the HTTP rules on a complete request and queues the response. */
 static enum MHD_Result respond(struct httpd *d, struct MHD_Connection *c, const char *url,
-                               const char *method, struct httpd_req *r)
+                               const char *method, struct httpd_req *r, bool headers_only)
 {
     struct header_vec hv = {0};
     struct http_request req = {0};
@@ -232,9 +410,21 @@ static enum MHD_Result respond(struct httpd *d, struct MHD_Connection *c, const 
     req.body_too_large = r->too_large;
     req.local = true;
     req.cancel = &cancel;
-    watch_add(d, c, &cancel);
-    http_handle(d->front, &req, &res);
-    watch_remove(d, &cancel);
+    req.headers_only = headers_only;
+    if (headers_only) {
+        http_handle(d->front, &req, &res);
+        if (res.status == 0) {
+            ok = MHD_YES; /* the headers pass: read the body */
+            goto out;
+        }
+        r->answered = true;
+    } else {
+        /* The request is complete: a running tool call is not cut by the request deadline. */
+        conn_arm(d, c, false);
+        watch_add(d, c, &cancel);
+        http_handle(d->front, &req, &res);
+        watch_remove(d, &cancel);
+    }
 
     mr = MHD_create_response_from_buffer(res.body_len, res.body ? res.body : (void *)"",
                                          MHD_RESPMEM_MUST_COPY);
@@ -271,6 +461,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
     if (!r) {
         const char *cl;
+        struct cl_count cc = {0};
+
+        /* Request smuggling: a proxy in front may have used the other length. */
+        MHD_get_connection_values(c, MHD_HEADER_KIND, count_content_length, &cc);
+        if (cc.differ)
+            return respond_plain(c, 400, "Bad Request: conflicting Content-Length headers");
         r = calloc(1, sizeof(*r));
         if (!r)
             return MHD_NO;
@@ -287,9 +483,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             len = strtoull(cl, &end, 10);
             if (errno == ERANGE || len > d->max_body) {
                 r->too_large = true;
-                return respond(d, c, url, method, r);
+                return respond(d, c, url, method, r, false);
             }
         }
+        /* The headers are in: a bad token, Host, Origin, path or method is refused now,
+         * before any body is read. */
+        return respond(d, c, url, method, r, true);
+    }
+    if (r->answered) {
+        *upload_data_size = 0; /* refused on its headers: the body is not wanted */
         return MHD_YES;
     }
     if (*upload_data_size) {
@@ -305,7 +507,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_data_size = 0;
         return MHD_YES;
     }
-    return respond(d, c, url, method, r);
+    return respond(d, c, url, method, r, false);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -313,7 +515,6 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
     struct httpd *d = cls;
     struct httpd_req *r = *con_cls;
-    (void)c;
     (void)toe;
     if (!r)
         return;
@@ -321,6 +522,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     free(r);
     *con_cls = NULL;
     atomic_fetch_sub(&d->inflight, 1);
+    conn_arm(d, c, true); /* the next request on this connection has its own deadline */
 }
 
 /* Binds and listens; returns the socket or -1 with one line in e. */
@@ -427,11 +629,13 @@ int httpd_run(struct http_front *front, const struct config *cfg)
 
     flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
             MHD_USE_ITC | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
-    daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &d, MHD_OPTION_EXTERNAL_LOGGER,
+    daemon = MHD_start_daemon(flags, 0, on_accept, &d, on_request, &d, MHD_OPTION_EXTERNAL_LOGGER,
                               mhd_logger, NULL, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
                               MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTPD_MAX_CONNECTIONS,
                               MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTPD_IDLE_TIMEOUT_S,
-                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, &d, MHD_OPTION_END);
+                              MHD_OPTION_THREAD_STACK_SIZE, (size_t)HTTPD_THREAD_STACK,
+                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, &d,
+                              MHD_OPTION_NOTIFY_CONNECTION, on_connection, &d, MHD_OPTION_END);
     if (!daemon) {
         log_event(LOG_ERROR, "cannot start the HTTP server (libmicrohttpd)", NULL);
         close(fd);

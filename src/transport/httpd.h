@@ -10,6 +10,13 @@
  *   non-zero return.
  * - One thread per connection (at most HTTPD_MAX_CONNECTIONS), so a slow tool call on one
  *   connection never delays another; an idle connection is closed after HTTPD_IDLE_TIMEOUT_S.
+ * - Slow clients (docs/http.md, "Slow clients"): a request's headers and body must be complete
+ *   within HTTPD_REQUEST_DEADLINE_S of the connection's start (or of the previous response on
+ *   a kept-alive connection), however steadily bytes trickle in; then the connection is shut.
+ *   A non-loopback address holds at most HTTPD_MAX_PER_ADDRESS connections (on loopback every
+ *   client is 127.0.0.1 or ::1, so there the slots and the deadline are the bound). The bearer
+ *   token, Host, Origin, path and method are checked as soon as the headers are in, before any
+ *   body is read. Several Content-Length headers that disagree get 400.
  * - Bodies are read up to cfg->max_body_bytes; a larger Content-Length is refused (413) before
  *   the body is read, a larger chunked body is drained and refused, and a client that keeps
  *   sending far past the cap is disconnected.
@@ -25,10 +32,13 @@
 #include "../config.h"
 #include "http.h"
 
-#define HTTPD_MAX_CONNECTIONS 64
-#define HTTPD_IDLE_TIMEOUT_S  30
-#define HTTPD_DRAIN_MS        10000
-#define HTTPD_CANCEL_GRACE_MS 5000
+#define HTTPD_MAX_CONNECTIONS    512
+#define HTTPD_MAX_PER_ADDRESS    16
+#define HTTPD_REQUEST_DEADLINE_S 10
+#define HTTPD_THREAD_STACK       (512 * 1024)
+#define HTTPD_IDLE_TIMEOUT_S     30
+#define HTTPD_DRAIN_MS           10000
+#define HTTPD_CANCEL_GRACE_MS    5000
 
 /* Serves `front` (borrowed). Returns 0 after a clean shutdown, 1 when it could not start. */
 int httpd_run(struct http_front *front, const struct config *cfg);

@@ -116,6 +116,7 @@ def main():
                 "cloudwatch list-metrics --namespace AWS/Lambda",
                 "cloudwatch describe-alarms",
                 "sts get-caller-identity",
+                "logs tail /aws/lambda/my-function --since 1h",
                 "logs filter-log-events --log-group-name /heavy",
                 "logs filter-log-events --log-group-name /heavy --output table"]
         for cmd in seed:
