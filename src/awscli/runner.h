@@ -136,8 +136,13 @@ void runner_result_release(struct runner_result *r);
 
 /*
  * A private writable directory for the child's HOME (the AWS CLI writes ~/.aws caches there):
- * created with mkdtemp (mode 0700) under $TMPDIR, or /tmp when $TMPDIR is unset or unusable,
- * once per process (pthread_once). The string is static and lives until exit. Returns NULL
+ * created with mkdtemp (mode 0700, named awscli-mcp-home-XXXXXX) under $TMPDIR, or /tmp when
+ * $TMPDIR is unset or unusable, once per process (pthread_once), in src/awscli/home.c. The
+ * process holds an exclusive flock on a lock file inside it for its whole life, and removes the
+ * directory at exit (atexit). Before creating it, leftovers in the same directory are removed:
+ * only entries with that name that are real directories (not symlinks) owned by our uid, whose
+ * lock nobody holds (their server died), or which have no lock file and are over an hour old.
+ * Removal never follows a symlink. The string is static and lives until exit. Returns NULL
  * when it could not be created (the same error for every later call), with e filled.
  */
 const char *runner_home_dir(struct err *e);
