@@ -255,6 +255,23 @@ static bool negative_number(const char *w)
     return p + digits == dot && dot[1] && strspn(dot + 1, "0123456789") == strlen(dot + 1);
 }
 
+/*
+ * True when w starts with a Unicode dash look-alike (U+2010..U+2015, U+2212, U+FE58, U+FE63,
+ * U+FF0D): argparse would take such a word as a value, while the one who wrote it most likely
+ * meant an option (an editor's "smart" dashes), so what runs would not be what was meant.
+ */
+static bool unicode_dash(const char *w)
+{
+    const unsigned char *u = (const unsigned char *)w;
+
+    if (u[0] == 0xE2 && u[1] == 0x80 && u[2] >= 0x90 && u[2] <= 0x95)
+        return true;
+    if (u[0] == 0xE2 && u[1] == 0x88 && u[2] == 0x92)
+        return true;
+    return u[0] == 0xEF &&
+           ((u[1] == 0xB9 && (u[2] == 0x98 || u[2] == 0xA3)) || (u[1] == 0xBC && u[2] == 0x8D));
+}
+
 /* A CLI command or operation name as the CLI's command tables spell them. */
 static bool valid_name(const char *s)
 {
@@ -362,6 +379,11 @@ static int check_word(char *const *words, size_t n, size_t i, struct err *e)
         return err_set(e, E_PARAMS,
                        "a bare '--' is not allowed: the AWS CLI would take every later word as "
                        "a positional argument");
+    if (unicode_dash(w))
+        return err_set(e, E_PARAMS,
+                       "'%.*s' starts with a Unicode dash, not '-': write options with ASCII "
+                       "'--' (--name), and such a value as --name=VALUE",
+                       QUOTE_MAX, w);
     if (w[0] == '-' && w[1] != '-') {
         /* argparse takes a negative number as a value only right after an option. */
         if (negative_number(w) && i > 0 && strncmp(words[i - 1], "--", 2) == 0 &&
