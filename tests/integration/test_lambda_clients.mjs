@@ -155,7 +155,15 @@ try {
     r.check('every invocation answered with a response',
       st.invocations.length > 5 && st.invocations.every((i) => i.result === 'response'),
       st.invocations);
-    const lines = logLines(log);
+    // The runtime writes an invocation's log line after it has posted the reply, so the
+    // harness may have the reply before the line is in the file (seen under ctest -j8): wait
+    // for the lines (bounded), rather than assume the write has happened.
+    let lines = logLines(log);
+    for (let i = 0; i < 200; i++) {
+      if (lines.filter((l) => l.message === 'invocation').length >= st.invocations.length) break;
+      await new Promise((res) => setTimeout(res, 50));
+      lines = logLines(log);
+    }
     r.check('every log line is JSON with timestamp and level',
       lines.length > 0 && lines.every((l) => l.timestamp && l.level && l.message !== undefined),
       lines.filter((l) => !(l.timestamp && l.level)).slice(0, 3));
