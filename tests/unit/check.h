@@ -27,6 +27,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "common.h" /* ARRAY_SIZE, for the tables of cases */
+
 typedef void (*check_fn)(void);
 
 struct check_case {
