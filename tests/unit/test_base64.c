@@ -8,8 +8,13 @@
 static const struct {
     const char *raw, *enc;
 } rfc4648[] = {
-    {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},         {"foo", "Zm9v"},
-    {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+    {"", ""},
+    {"f", "Zg=="},
+    {"fo", "Zm8="},
+    {"foo", "Zm9v"},
+    {"foob", "Zm9vYg=="},
+    {"fooba", "Zm9vYmE="},
+    {"foobar", "Zm9vYmFy"},
 };
 
 TEST(encode_rfc4648_vectors)
@@ -62,15 +67,14 @@ TEST(round_trip_of_binary)
 TEST(decode_refuses_what_is_not_strict_base64)
 {
     static const char *const bad[] = {
-        "abc",      /* not whole quanta */
-        "Zg=",      /* padding short */
-        "ab!d",     /* outside the alphabet */
-        "a===",     /* three '=' */
-        "ab=c",     /* '=' not at the end */
-        "Zg==Zg==", /* '=' before the last quantum */
-        "Zm9v\n",   /* whitespace */
-        "Zm 9v",
-        "Zm9-",     /* the URL-safe alphabet is not this one */
+        "abc",              /* not whole quanta */
+        "Zg=",              /* padding short */
+        "ab!d",             /* outside the alphabet */
+        "a===",             /* three '=' */
+        "ab=c",             /* '=' not at the end */
+        "Zg==Zg==",         /* '=' before the last quantum */
+        "Zm9v\n",           /* whitespace */
+        "Zm 9v",    "Zm9-", /* the URL-safe alphabet is not this one */
         "Zm9_",
     };
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {

@@ -380,7 +380,6 @@ TEST(no_descriptor_leaks_over_many_runs)
     CHECK_INT(after, before);
 }
 
-
 TEST(child_signal_state_reset)
 {
     struct runner_opts o = OPTS();

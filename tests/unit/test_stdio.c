@@ -235,8 +235,9 @@ TEST(eof_lets_the_running_call_answer_then_exits_0)
     send_line("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"ping\"}");
     expect_line(1000, "\"id\":5"); /* the call was read before EOF */
     status = stop_server(&rest);
-    CHECK_CONTAINS(rest, "{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":{\"content\":[{\"type\":\"text\","
-                         "\"text\":\"slept\"}],\"isError\":false}}");
+    CHECK_CONTAINS(rest,
+                   "{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":{\"content\":[{\"type\":\"text\","
+                   "\"text\":\"slept\"}],\"isError\":false}}");
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     free(rest);
 }

@@ -47,7 +47,7 @@ TEST(valid_at_the_edges_of_table_3_7)
         {"\xf0\x8f\xbf\xbf", false}, /* overlong U+FFFF */
         {"\xf4\x8f\xbf\xbf", true},  /* U+10FFFF */
         {"\xf5\x80\x80\x80", false},
-        {"\xc2\x41", false},         /* a lead byte without its continuation */
+        {"\xc2\x41", false}, /* a lead byte without its continuation */
     };
     for (size_t i = 0; i < ARRAY_SIZE(u); i++) {
         if (utf8_valid(u[i].s, strlen(u[i].s)) != u[i].ok)
@@ -91,7 +91,8 @@ TEST(seq_length_and_completeness)
 /* utf8_cut(s, n): the longest prefix <= n that does not end inside a character. */
 TEST(cut_backs_off_to_a_character_boundary)
 {
-    const char *s = "a\xe2\x82\xac" "b"; /* a, euro sign, b */
+    const char *s = "a\xe2\x82\xac"
+                    "b"; /* a, euro sign, b */
 
     CHECK_INT(utf8_cut(s, 0), 0);
     CHECK_INT(utf8_cut(s, 1), 1);
@@ -168,7 +169,6 @@ TEST(repair_replaces_maximal_subparts)
         buf_release(&b);
     }
 }
-
 
 TEST(repair_leaves_valid_text_and_its_buffer_alone)
 {
