@@ -6,7 +6,6 @@
  * when no allocation failed its result must be the normal one. Leaks are caught by the
  * sanitizer build (LeakSanitizer runs at exit).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,21 +297,6 @@ TEST(buf_each_allocation)
  * reading it is a truncation (the output kept is a prefix, the count stays right). */
 static char child_path[4096];
 
-static int count_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    struct dirent *de;
-    int n = 0;
-
-    if (!d)
-        return -1;
-    while ((de = readdir(d)) != NULL)
-        if (de->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n - 1;
-}
-
 static char *runner_job(long at, long *used)
 {
     const char *argv[] = {child_path, "write", "out", "100000", NULL};
@@ -320,12 +304,12 @@ static char *runner_job(long at, long *used)
     struct runner_result r;
     struct err e = ERR_INIT;
     char text[128];
-    int rc, fds = count_fds();
+    int rc, fds = check_open_fds();
 
     chaos_begin(at);
     rc = runner_run(&o, &r, &e);
     *used = chaos_end();
-    CHECK_INT(count_fds(), fds);
+    CHECK_INT(check_open_fds(), fds);
     errno = 0;
     CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD);
     if (rc < 0) {

@@ -7,30 +7,6 @@
 #include "check.h"
 #include "log.h"
 
-/* What the logging done by fn(arg) wrote to fd 2 (malloc'd). */
-static char *captured(void (*fn)(void *), void *arg)
-{
-    char path[] = "/tmp/test_log_XXXXXX";
-    int fd = mkstemp(path), saved = dup(2);
-    char *text = calloc(1, 65536);
-    ssize_t n;
-
-    if (fd < 0 || saved < 0 || !text) {
-        CHECK(!"capture set-up");
-        return text;
-    }
-    dup2(fd, 2);
-    fn(arg);
-    dup2(saved, 2);
-    close(saved);
-    n = pread(fd, text, 65535, 0);
-    if (n > 0)
-        text[n] = '\0';
-    close(fd);
-    unlink(path);
-    return text;
-}
-
 /* The one line in text, parsed; NULL (and a failed check) unless there is exactly one. */
 static json_t *one_line(const char *text)
 {
@@ -98,7 +74,7 @@ TEST(line_is_one_object_with_lambda_keys)
 
     log_set_level(LOG_INFO);
     log_set_request_id(NULL);
-    text = captured(log_info_with_fields, NULL);
+    text = check_stderr_of(log_info_with_fields, NULL);
     j = one_line(text);
     ts = member(j, "timestamp");
     /* RFC 3339 UTC with milliseconds: 2026-12-02T04:39:14.130Z */
@@ -124,7 +100,7 @@ TEST(below_the_level_writes_nothing)
     char *text;
 
     log_set_level(LOG_INFO);
-    text = captured(log_debug, NULL);
+    text = check_stderr_of(log_debug, NULL);
     CHECK_STR(text, "");
     free(text);
 }
@@ -142,7 +118,7 @@ TEST(msg_formatted_and_ascii_only)
     json_t *j;
 
     log_set_level(LOG_INFO);
-    text = captured(log_msg_utf8, &word);
+    text = check_stderr_of(log_msg_utf8, &word);
     CHECK_CONTAINS(text, "\"message\":\"short caf\\u00E9\"");
     j = one_line(text);
     CHECK_STR(member(j, "level"), "ERROR");
@@ -181,7 +157,7 @@ TEST(request_id_is_per_thread)
     char *text;
 
     log_set_level(LOG_INFO);
-    text = captured(log_from_two_threads, NULL);
+    text = check_stderr_of(log_from_two_threads, NULL);
     CHECK_CONTAINS(text, "\"message\":\"mine\",\"requestId\":\"req-1\"}\n");
     CHECK_CONTAINS(text, "\"message\":\"other\"}\n");
     CHECK_CONTAINS(text, "\"message\":\"cleared\"}\n");

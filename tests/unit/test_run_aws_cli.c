@@ -674,27 +674,28 @@ static void on_progress(void *opaque, double progress, double total, const char 
     progress_last = progress;
 }
 
-/* Runs one call with fd 2 redirected to a file and returns what was logged (malloc'd). */
-static char *logged_during(struct tool *t, const struct tool_ctx *ctx, const char *cmd)
+struct logged_call {
+    struct tool *t;
+    const struct tool_ctx *ctx;
+    const char *cmd;
+};
+
+static void call_for_log(void *arg)
 {
-    char path[] = "/tmp/test_run_aws_cli_log_XXXXXX";
-    int fd = mkstemp(path), saved = dup(2);
+    struct logged_call *c = arg;
     struct tool_result r;
     struct err e;
-    char *text = calloc(1, 65536);
-    ssize_t n;
 
-    dup2(fd, 2);
-    (void)run(t, ctx, cmd, &r, &e);
-    dup2(saved, 2);
-    close(saved);
+    (void)run(c->t, c->ctx, c->cmd, &r, &e);
     tool_result_release(&r);
-    n = pread(fd, text, 65535, 0);
-    if (n > 0)
-        text[n] = '\0';
-    close(fd);
-    unlink(path);
-    return text;
+}
+
+/* Runs one call and returns what it logged (malloc'd). */
+static char *logged_during(struct tool *t, const struct tool_ctx *ctx, const char *cmd)
+{
+    struct logged_call c = {t, ctx, cmd};
+
+    return check_stderr_of(call_for_log, &c);
 }
 
 TEST(audit_line_without_secrets_and_progress)

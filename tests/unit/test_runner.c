@@ -6,7 +6,6 @@
  */
 #include "awscli/runner.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -54,21 +53,6 @@ static int run_child(struct runner_opts *o, struct runner_result *r, struct err 
     {                                                                                              \
         .max_stdout = 1 << 20, .max_stderr = 1 << 20, .term_grace_ms = 1000, __VA_ARGS__           \
     }
-
-static int count_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    struct dirent *de;
-    int n = 0;
-
-    if (!d)
-        return -1;
-    while ((de = readdir(d)) != NULL)
-        if (de->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n - 1; /* the directory's own descriptor */
-}
 
 static void sleep_ms(long ms)
 {
@@ -360,7 +344,7 @@ TEST(no_descriptor_leaks_over_many_runs)
     struct err e = ERR_INIT;
     int before, after, i, ok = 0;
 
-    before = count_fds();
+    before = check_open_fds();
     for (i = 0; i < 100; i++) {
         if (run_child(&o, &r, &e, i % 2 ? "write" : "exit", i % 2 ? "err" : "0", "5000", NULL) ==
                 0 &&
@@ -375,7 +359,7 @@ TEST(no_descriptor_leaks_over_many_runs)
         CHECK_INT(runner_run(&o, &r, &e), -1);
         runner_result_release(&r);
     }
-    after = count_fds();
+    after = check_open_fds();
     CHECK_INT(ok, 100);
     CHECK_INT(after, before);
 }
@@ -641,7 +625,7 @@ TEST(concurrent_runs_from_threads)
 {
     pthread_t t[8];
     struct worker w[8];
-    int i, ok = 0, before = count_fds();
+    int i, ok = 0, before = check_open_fds();
     long long t0 = clock_mono_ms();
 
     for (i = 0; i < 8; i++) {
@@ -653,7 +637,7 @@ TEST(concurrent_runs_from_threads)
         ok += w[i].ok;
     }
     CHECK_INT(ok, 80);
-    CHECK_INT(count_fds(), before);
+    CHECK_INT(check_open_fds(), before);
     printf("concurrency: 8 threads x 10 runs in %lld ms\n", clock_mono_ms() - t0);
 }
 
