@@ -21,6 +21,7 @@
 
 #include "../buf.h"
 #include "../log.h"
+#include "alloc.h"
 #include "../banned.h"
 
 /* A client that sends this many times the cap after being refused is disconnected. */
@@ -286,7 +287,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
             MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
         const union MHD_ConnectionInfo *ci =
             MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-        k = calloc(1, sizeof(*k));
+        k = xcalloc(1, sizeof(*k));
         if (!k || !fd) {
             free(k);
             return;
@@ -396,7 +397,7 @@ static enum MHD_Result respond(struct httpd *d, struct MHD_Connection *c, const 
     snprintf(rid, sizeof(rid), "%llx", (unsigned long long)atomic_fetch_add(&d->seq, 1) + 1);
     log_set_request_id(rid);
     hv.cap = n > 0 ? (size_t)n : 0;
-    hv.h = calloc(hv.cap + 1, sizeof(*hv.h));
+    hv.h = xcalloc(hv.cap + 1, sizeof(*hv.h));
     if (!hv.h)
         goto out;
     MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &hv);
@@ -467,7 +468,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         MHD_get_connection_values(c, MHD_HEADER_KIND, count_content_length, &cc);
         if (cc.differ)
             return respond_plain(c, 400, "Bad Request: conflicting Content-Length headers");
-        r = calloc(1, sizeof(*r));
+        r = xcalloc(1, sizeof(*r));
         if (!r)
             return MHD_NO;
         buf_init(&r->body, d->max_body);
