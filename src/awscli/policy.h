@@ -52,9 +52,6 @@ void policy_free(struct policy *p);
  */
 int policy_check(const struct policy *p, char *const *words, size_t n, struct err *e) WUR;
 
-/* Tests: the globs of the i-th hard rule (refused whatever ALLOW says); false past the last. */
-bool policy_hard_rule(size_t i, const char **svc, const char **op);
-
 /* True while only the read-only default is in force (no ALLOW patterns): readOnlyHint. */
 bool policy_read_only(const struct policy *p);
 

@@ -24,6 +24,17 @@ struct policy_op {
     const char *reason; /* "it ...", for the refusal message */
 };
 
+/*
+ * The hand-written hard rules (policy_hard.c): refused whatever ALLOW says, even by an exact
+ * entry. svc and op are globs (* and ?). Checked before the generated classes.
+ */
+struct policy_hard_rule {
+    const char *svc, *op, *reason;
+};
+
+extern const struct policy_hard_rule policy_hard_rules[];
+extern const size_t policy_hard_rules_count;
+
 /* Sorted by svc, then op (strcmp). */
 extern const struct policy_op policy_ops[];
 extern const size_t policy_ops_count;

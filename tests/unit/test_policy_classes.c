@@ -220,10 +220,12 @@ TEST(every_hard_rule_under_allow_all)
     size_t i = 0;
 
     CHECK_INT(policy_new(&p, "*:*", NULL, &e), 0);
-    for (; policy_hard_rule(i, &svc, &op); i++) {
+    for (; i < policy_hard_rules_count; i++) {
         char s[64], o[80], cmd[160];
         size_t k = 0;
 
+        svc = policy_hard_rules[i].svc;
+        op = policy_hard_rules[i].op;
         snprintf(s, sizeof(s), "%s", strcmp(svc, "*") == 0 ? "ec2" : svc);
         for (const char *c = strcmp(op, "*") == 0 ? "list" : op; *c && k + 1 < sizeof(o); c++)
             if (*c != '*')
