@@ -265,6 +265,14 @@ static void limits_build(const struct runner_opts *o, struct child_limits *lim)
         limit_add(lim, RLIMIT_FSIZE, (rlim_t)o->max_file_size, (rlim_t)o->max_file_size);
 }
 
+void runner_cli_limits(struct runner_opts *o, int memory_mb, long long time_left_ms)
+{
+    o->max_memory = (size_t)memory_mb * 1024 * 1024;
+    o->max_cpu_s = (int)((time_left_ms + 999) / 1000) + 1;
+    o->max_files = CAP_CLI_FILES;
+    o->max_file_size = CAP_CLI_FILE_SIZE;
+}
+
 /* See memory_limited in runner.h. */
 static bool died_of_memory(const struct runner_opts *o, const struct runner_result *r)
 {

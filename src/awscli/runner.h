@@ -46,6 +46,16 @@
 /* Named caps for the AWS CLI (the tool may lower stdout through AWSCLI_MCP_MAX_OUTPUT_BYTES). */
 #define CAP_CLI_STDOUT (256 * 1024)
 #define CAP_CLI_STDERR (64 * 1024)
+/* The CLI keeps about 10 descriptors open and writes only small cache files in its HOME. */
+#define CAP_CLI_FILES     256
+#define CAP_CLI_FILE_SIZE ((size_t)64 * 1024 * 1024)
+
+/* What a tool result says when the CLI died of its memory limit (MiB, exit status). */
+#define RUNNER_MEMORY_ADVICE                                                                       \
+    "The AWS CLI ran out of memory: it reached the server's limit of %d MiB per command "          \
+    "(AWSCLI_MCP_MAX_CLI_MEMORY_MB) and was stopped (exit status %d). The command asked for too "  \
+    "much data at once: narrow it with --max-items or --limit, a smaller "                         \
+    "--start-time/--end-time window, --filter-pattern, or a simpler --query."
 
 struct runner_opts {
     /* NULL-terminated; argv[0] is the program (path, or name looked up in PATH). Borrowed. */
@@ -130,6 +140,14 @@ int runner_find_program(const char *name, const char *const *env, struct buf *pa
  * 1000).
  */
 extern int runner_test_parent_setpgid_delay_ms;
+
+/*
+ * Sets the limits of an AWS CLI child in o (docs/security.md, "Resource limits"): memory_mb
+ * MiB of address space; CPU time of the time left (ms, rounded up) plus a second, which CPU
+ * time cannot reach before the deadline, so it only stops a child whose group kill failed;
+ * CAP_CLI_FILES descriptors; CAP_CLI_FILE_SIZE per file.
+ */
+void runner_cli_limits(struct runner_opts *o, int memory_mb, long long time_left_ms);
 
 /* Frees the captured output; safe twice and on a zeroed struct. */
 void runner_result_release(struct runner_result *r);

@@ -19,10 +19,6 @@
 
 /* Delay between SIGTERM and SIGKILL when a command runs out of time. */
 #define TERM_GRACE_MS 1000
-/* Limits of every CLI process besides memory (docs/security.md, "Resource limits"): the CLI
- * keeps about 10 descriptors open and writes only small cache files under its private HOME. */
-#define CLI_MAX_FILES     256
-#define CLI_MAX_FILE_SIZE ((size_t)64 * 1024 * 1024)
 
 /*
  * The variables the CLI may see from our own environment. Credentials and region (static
@@ -483,13 +479,7 @@ static int result_build(const struct rac *t, const struct runner_result *res, bo
                       res->duration_ms) < 0)
             return -1;
     } else if (res->memory_limited) {
-        if (add_textf(r,
-                      "The AWS CLI ran out of memory: it reached the server's limit of %d MiB "
-                      "per command (AWSCLI_MCP_MAX_CLI_MEMORY_MB) and was stopped (exit status "
-                      "%d). The command asked for too much data at once: narrow it with "
-                      "--max-items or --limit, a smaller --start-time/--end-time window, "
-                      "--filter-pattern, or a simpler --query.",
-                      t->cfg->max_cli_memory_mb, res->exit_code) < 0)
+        if (add_textf(r, RUNNER_MEMORY_ADVICE, t->cfg->max_cli_memory_mb, res->exit_code) < 0)
             return -1;
     } else if (res->timed_out) {
         if (deadline_is_ours) {
@@ -665,12 +655,7 @@ static int call(const struct tool *tool, const struct tool_ctx *ctx, json_t *arg
     o.max_stdout = t->cfg->max_output_bytes;
     o.max_stderr = CAP_CLI_STDERR;
     o.cancel = ctx ? ctx->cancel : NULL;
-    o.max_memory = (size_t)t->cfg->max_cli_memory_mb * 1024 * 1024;
-    /* CPU time can never exceed wall time: a second past the deadline catches only a child
-     * whose group kill failed (one that left its group keeps the limit). */
-    o.max_cpu_s = (int)((deadline - now + 999) / 1000) + 1;
-    o.max_files = CLI_MAX_FILES;
-    o.max_file_size = CLI_MAX_FILE_SIZE;
+    runner_cli_limits(&o, t->cfg->max_cli_memory_mb, deadline - now);
 
     if (ctx && ctx->progress)
         ctx->progress(ctx->progress_opaque, 0, 1, "running the AWS CLI");
