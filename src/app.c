@@ -9,7 +9,7 @@
 #include "tools/run_aws_cli.h"
 #include "transport/lambda.h"
 #include "transport/httpd.h"
-#include "transport/stdio.h"
+#include "transport/stdio_server.h"
 #include "banned.h"
 
 static const struct mcp_server_info server_info = {

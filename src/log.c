@@ -60,20 +60,6 @@ const char *log_request_id(void)
     return request_id[0] ? request_id : NULL;
 }
 
-long long clock_mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-long long clock_real_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void log_event(enum log_level level, const char *message, json_t *fields)
 {
     char stamp[64];

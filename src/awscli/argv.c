@@ -1,4 +1,4 @@
-#include "argv.h"
+#include "awscli/argv.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

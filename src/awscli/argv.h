@@ -24,7 +24,7 @@
 
 #include <stddef.h>
 
-#include "../err.h"
+#include "err.h"
 
 #define ARGV_MAX_WORDS 256
 #define ARGV_MAX_BYTES (16 * 1024)

@@ -1,4 +1,4 @@
-#include "policy.h"
+#include "awscli/policy.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -27,7 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../err.h"
+#include "err.h"
 
 struct policy;
 

@@ -1,13 +1,13 @@
-#include "server.h"
+#include "mcp/server.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../log.h"
-#include "jsonrpc.h"
-#include "../banned.h"
+#include "log.h"
+#include "mcp/jsonrpc.h"
+#include "banned.h"
 
 /* tools/list page size. One tool ships today; the cursor machinery keeps big registries honest. */
 #define TOOLS_PAGE_SIZE 50

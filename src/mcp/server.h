@@ -23,8 +23,8 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
-#include "../err.h"
-#include "tool.h"
+#include "err.h"
+#include "mcp/tool.h"
 
 #define MCP_VERSION_2025_03_26    "2025-03-26"
 #define MCP_VERSION_2025_06_18    "2025-06-18"

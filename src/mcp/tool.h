@@ -11,7 +11,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
-#include "../err.h"
+#include "err.h"
 
 /* Everything a handler may know about the call it serves. All pointers are borrowed. */
 struct tool_ctx {

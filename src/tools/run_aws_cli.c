@@ -1,4 +1,4 @@
-#include "run_aws_cli.h"
+#include "tools/run_aws_cli.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -9,12 +9,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../awscli/argv.h"
-#include "../awscli/policy.h"
-#include "../awscli/runner.h"
-#include "../buf.h"
-#include "../log.h"
-#include "../banned.h"
+#include "awscli/argv.h"
+#include "awscli/policy.h"
+#include "awscli/runner.h"
+#include "buf.h"
+#include "clock.h"
+#include "log.h"
+#include "banned.h"
 
 /* Delay between SIGTERM and SIGKILL when a command runs out of time. */
 #define TERM_GRACE_MS 1000

@@ -29,9 +29,9 @@
  * Thread safety: call() may run on many threads at once.
  */
 
-#include "../config.h"
-#include "../err.h"
-#include "../mcp/tool.h"
+#include "config.h"
+#include "err.h"
+#include "mcp/tool.h"
 
 #define RUN_AWS_CLI_NAME "run_aws_cli"
 

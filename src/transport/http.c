@@ -1,4 +1,4 @@
-#include "http.h"
+#include "transport/http.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -6,11 +6,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../base64.h"
-#include "../buf.h"
-#include "../log.h"
-#include "../mcp/jsonrpc.h"
-#include "../banned.h"
+#include "base64.h"
+#include "buf.h"
+#include "log.h"
+#include "mcp/jsonrpc.h"
+#include "banned.h"
 
 /* Methods the endpoint answers (Allow, Access-Control-Allow-Methods). */
 #define ALLOWED_METHODS "POST, OPTIONS"

@@ -20,8 +20,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../config.h"
-#include "../mcp/server.h"
+#include "config.h"
+#include "mcp/server.h"
 
 struct http_header {
     const char *name; /* any case; compared case-insensitively */

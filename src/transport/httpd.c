@@ -1,10 +1,10 @@
-#include "httpd.h"
+#include "transport/httpd.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #define DYNLIB_MHD
-#include "../dynlib.h"
+#include "dynlib.h"
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -19,9 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../buf.h"
-#include "../log.h"
-#include "../banned.h"
+#include "buf.h"
+#include "clock.h"
+#include "log.h"
+#include "banned.h"
 
 /* A client that sends this many times the cap after being refused is disconnected. */
 #define DRAIN_FACTOR 16

@@ -1,7 +1,7 @@
-#include "lambda.h"
+#include "transport/lambda.h"
 
 #define DYNLIB_CURL
-#include "../dynlib.h"
+#include "dynlib.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,12 +9,13 @@
 #include <strings.h>
 #include <time.h>
 
-#include "../base64.h"
-#include "../buf.h"
-#include "../log.h"
-#include "../utf8.h"
-#include "../mcp/jsonrpc.h"
-#include "../banned.h"
+#include "base64.h"
+#include "buf.h"
+#include "clock.h"
+#include "log.h"
+#include "utf8.h"
+#include "mcp/jsonrpc.h"
+#include "banned.h"
 
 #define RAPI_PREFIX             "/2018-06-01"
 #define RAPI_CONNECT_TIMEOUT_MS 2000L

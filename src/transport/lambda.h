@@ -30,10 +30,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../config.h"
-#include "../err.h"
-#include "../mcp/server.h"
-#include "http.h"
+#include "config.h"
+#include "err.h"
+#include "mcp/server.h"
+#include "transport/http.h"
 
 /* Largest buffered response the Runtime API accepts (one more byte gets 413). */
 #define LAMBDA_MAX_RESPONSE_BYTES 6291556

@@ -14,9 +14,10 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "clock.h"
 #include "log.h"
 #include "mcp/server.h"
-#include "transport/stdio.h"
+#include "transport/stdio_server.h"
 
 /* A slow tool: reports progress, then waits up to 5 s for cancellation. */
 static int slow_call(const struct tool *t, const struct tool_ctx *ctx, json_t *args,

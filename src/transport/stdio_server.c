@@ -1,4 +1,4 @@
-#include "stdio.h"
+#include "transport/stdio_server.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -7,10 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../buf.h"
-#include "../log.h"
-#include "../mcp/jsonrpc.h"
-#include "../banned.h"
+#include "buf.h"
+#include "clock.h"
+#include "log.h"
+#include "mcp/jsonrpc.h"
+#include "banned.h"
 
 /* Calls running at once on worker threads; past this, calls run on the reading thread. */
 #define STDIO_MAX_INFLIGHT 32
