@@ -99,29 +99,6 @@ const struct tool *mcp_server_find_tool(const struct mcp_server *s, const char *
     return NULL;
 }
 
-void tool_result_release(struct tool_result *r)
-{
-    json_decref(r->content);
-    json_decref(r->structured);
-    r->content = NULL;
-    r->structured = NULL;
-    r->is_error = false;
-}
-
-int tool_result_text(struct tool_result *r, const char *text, bool is_error)
-{
-    json_t *block = json_pack("{s:s, s:s?}", "type", "text", "text", text);
-    if (!block)
-        return -1;
-    if (!r->content)
-        r->content = json_array();
-    /* json_array_append_new steals block even when it fails, also for a NULL array. */
-    if (json_array_append_new(r->content, block) < 0)
-        return -1;
-    r->is_error = is_error;
-    return 0;
-}
-
 static json_t *params_of(json_t *msg)
 {
     json_t *p = json_object_get(msg, "params");

@@ -38,8 +38,15 @@ struct tool_result {
     {                                                                                              \
         NULL, NULL, false                                                                          \
     }
+/* Frees the content and structured content and resets r; safe twice. */
 void tool_result_release(struct tool_result *r);
-/* Convenience: one text block. Returns -1 when out of memory. */
+/*
+ * Appends one text block holding the `len` bytes of text (copied); bytes that are not valid
+ * UTF-8 are replaced by a note saying so. is_error is left as it is. Returns 0, or -1 when out
+ * of memory.
+ */
+int tool_result_add_text(struct tool_result *r, const char *text, size_t len) WUR;
+/* Appends one text block (NULL text: an empty one) and sets is_error. Returns 0 or -1 (OOM). */
 int tool_result_text(struct tool_result *r, const char *text, bool is_error) WUR;
 
 struct tool {

@@ -407,22 +407,6 @@ static void audit(const struct tool_ctx *ctx, const char *outcome, const char *r
     log_event(LOG_INFO, "audit", f);
 }
 
-static int add_text(struct tool_result *r, const char *text, size_t len)
-{
-    json_t *s = json_stringn(text, len), *block;
-
-    if (!s)
-        s = json_string("(output was not valid UTF-8)");
-    block = json_pack("{s:s, s:o}", "type", "text", "text", s);
-    if (!block)
-        return -1;
-    if (!r->content)
-        r->content = json_array();
-    if (!r->content || json_array_append_new(r->content, block) < 0)
-        return -1;
-    return 0;
-}
-
 static int add_textf(struct tool_result *r, const char *fmt, ...) PRINTF_LIKE(2, 3);
 static int add_textf(struct tool_result *r, const char *fmt, ...)
 {
@@ -435,7 +419,7 @@ static int add_textf(struct tool_result *r, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return -1;
-    n = add_text(r, s, (size_t)n);
+    n = tool_result_add_text(r, s, (size_t)n);
     free(s);
     return n;
 }
@@ -488,10 +472,10 @@ static int result_build(const struct rac *t, const struct runner_result *res, bo
                              res->duration_ms) < 0) {
             return -1;
         }
-        if (elen && add_text(r, res->err.p, elen) < 0)
+        if (elen && tool_result_add_text(r, res->err.p, elen) < 0)
             return -1;
     } else if (ok) {
-        if (add_text(r, res->out.p, res->out.len) < 0)
+        if (tool_result_add_text(r, res->out.p, res->out.len) < 0)
             return -1;
     } else {
         /* The CLI explains its failures on stderr; show that first, then the status. */
