@@ -7,6 +7,8 @@
 #include "check.h"
 #include "base64.h"
 #include "transport/lambda.h"
+#include "transport/lambda_event.h"
+#include "transport/lambda_reply.h"
 #include "utf8.h"
 #include "banned.h"
 
