@@ -6,7 +6,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "base64.h"
 #include "buf.h"
 #include "log.h"
 #include "mcp/jsonrpc.h"
@@ -32,27 +31,6 @@ struct http_front {
     bool listen_wildcard;  /* 0.0.0.0 or :: */
     size_t max_body;
 };
-
-/* Spaces and tabs around a header value are not part of it (RFC 9110 section 5.5). */
-static bool is_ows(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-static void trim(const char **p, size_t *n)
-{
-    while (*n && is_ows(**p)) {
-        (*p)++;
-        (*n)--;
-    }
-    while (*n && is_ows((*p)[*n - 1]))
-        (*n)--;
-}
-
-static bool span_ieq(const char *p, size_t n, const char *lit)
-{
-    return strlen(lit) == n && strncasecmp(p, lit, n) == 0;
-}
 
 struct http_front *http_front_new(struct mcp_server *server, const struct config *cfg)
 {
@@ -84,7 +62,7 @@ struct http_front *http_front_new(struct mcp_server *server, const struct config
             if (end)
                 *end = '\0';
             n = strlen(s);
-            trim(&s, &n);
+            http_trim(&s, &n);
             ((char *)s)[n] = '\0';
             if (n == 1 && s[0] == '*')
                 f->any_origin = true;
@@ -115,58 +93,6 @@ void http_response_release(struct http_response *res)
     free(res->body);
     res->body = NULL;
     res->body_len = 0;
-}
-
-const char *http_header_get(const struct http_request *req, const char *name)
-{
-    for (size_t i = 0; i < req->nheaders; i++)
-        if (req->headers[i].name && strcasecmp(req->headers[i].name, name) == 0)
-            return req->headers[i].value ? req->headers[i].value : "";
-    return NULL;
-}
-
-static size_t header_count(const struct http_request *req, const char *name)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < req->nheaders; i++)
-        if (req->headers[i].name && strcasecmp(req->headers[i].name, name) == 0)
-            n++;
-    return n;
-}
-
-/* ---------------------------------------------------------------------------------------- */
-/* Header values                                                                             */
-
-int http_header_value_decode(const char *value, char **out, size_t *len)
-{
-    const char *p = value ? value : "";
-    size_t n = strlen(p);
-    char *copy;
-
-    *out = NULL;
-    *len = 0;
-    trim(&p, &n);
-    /* streamable-http.mdx "Value Encoding": the markers are case-sensitive, lower case. */
-    if (n >= 11 && strncmp(p, "=?base64?", 9) == 0 && strncmp(p + n - 2, "?=", 2) == 0) {
-        *out = base64_decode(p + 9, n - 11, len);
-        return *out ? 0 : -1;
-    }
-    copy = malloc(n + 1);
-    if (!copy)
-        return -1;
-    /* RFC 9110 field values: visible ASCII, space, tab. Anything else must come as base64. */
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if ((c < 0x20 && c != '\t') || c > 0x7e) {
-            free(copy);
-            return -1;
-        }
-    }
-    memcpy(copy, p, n);
-    copy[n] = '\0';
-    *out = copy;
-    *len = n;
-    return 0;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -206,48 +132,6 @@ static void set_error(struct http_response *res, int status, json_t *id, int cod
 /* ---------------------------------------------------------------------------------------- */
 /* Host and Origin (basic/transports "Security Warning", DNS rebinding)                      */
 
-/*
- * Splits "name[:port]" or "[v6][:port]" into the name (brackets dropped) and checks that a
- * port, when present, is 1 to 5 digits. Returns false when malformed.
- */
-static bool split_authority(const char *p, size_t n, char *name, size_t name_size, bool *v6)
-{
-    const char *end = p + n, *port = NULL, *nstart = p, *nend;
-
-    *v6 = false;
-    if (n && p[0] == '[') {
-        const char *rb = memchr(p, ']', n);
-        if (!rb)
-            return false;
-        nstart = p + 1;
-        nend = rb;
-        if (rb + 1 < end) {
-            if (rb[1] != ':')
-                return false;
-            port = rb + 2;
-        }
-        *v6 = true;
-    } else {
-        const char *colon = memchr(p, ':', n);
-        nend = colon ? colon : end;
-        if (colon)
-            port = colon + 1;
-    }
-    if (port) {
-        size_t plen = (size_t)(end - port);
-        if (plen == 0 || plen > 5)
-            return false;
-        for (size_t i = 0; i < plen; i++)
-            if (port[i] < '0' || port[i] > '9')
-                return false;
-    }
-    if (nend <= nstart || (size_t)(nend - nstart) >= name_size)
-        return false;
-    memcpy(name, nstart, (size_t)(nend - nstart));
-    name[nend - nstart] = '\0';
-    return true;
-}
-
 static bool name_is_loopback(const char *name, bool v6)
 {
     if (v6)
@@ -268,8 +152,8 @@ static bool host_allowed(const struct http_front *f, const char *value)
     bool v6;
     unsigned char addr[16];
 
-    trim(&p, &n);
-    if (!split_authority(p, n, name, sizeof(name), &v6))
+    http_trim(&p, &n);
+    if (!http_authority_split(p, n, name, sizeof(name), &v6))
         return false;
     if (name_is_loopback(name, v6))
         return true;
@@ -288,11 +172,11 @@ static bool origin_allowed(const struct http_front *f, const char *value)
     char name[256];
     bool v6;
 
-    trim(&p, &n);
+    http_trim(&p, &n);
     if (f->any_origin)
         return true;
     for (size_t i = 0; i < f->norigins; i++)
-        if (span_ieq(p, n, f->origins[i]))
+        if (http_span_ieq(p, n, f->origins[i]))
             return true;
     if (n >= 7 && strncasecmp(p, "http://", 7) == 0)
         skip = 7;
@@ -300,7 +184,7 @@ static bool origin_allowed(const struct http_front *f, const char *value)
         skip = 8;
     else
         return false;
-    if (!split_authority(p + skip, n - skip, name, sizeof(name), &v6))
+    if (!http_authority_split(p + skip, n - skip, name, sizeof(name), &v6))
         return false;
     return name_is_loopback(name, v6);
 }
@@ -320,102 +204,21 @@ static bool token_equal(const char *given, size_t glen, const char *secret, size
 /* 0 = ok, 1 = no credentials, 2 = wrong credentials (RFC 6750 section 3). */
 static int check_bearer(const struct http_front *f, const struct http_request *req)
 {
-    const char *v = http_header_get(req, "Authorization");
+    const char *v = http_header_get(req->headers, req->nheaders, "Authorization");
     size_t n;
 
     if (!v)
         return 1;
-    if (header_count(req, "Authorization") != 1)
+    if (http_header_count(req->headers, req->nheaders, "Authorization") != 1)
         return 2;
     n = strlen(v);
-    trim(&v, &n);
-    if (n < 7 || strncasecmp(v, "Bearer", 6) != 0 || !is_ows(v[6]))
+    http_trim(&v, &n);
+    if (n < 7 || strncasecmp(v, "Bearer", 6) != 0 || !http_is_ows(v[6]))
         return 2;
     v += 7;
     n -= 7;
-    trim(&v, &n);
+    http_trim(&v, &n);
     return token_equal(v, n, f->auth_token, f->auth_len) ? 0 : 2;
-}
-
-/* The media type of a Content-Type or Accept element, parameters dropped. */
-static void media_type(const char *p, size_t n, const char **type, size_t *tlen,
-                       const char **params, size_t *plen)
-{
-    const char *semi = memchr(p, ';', n);
-    *type = p;
-    *tlen = semi ? (size_t)(semi - p) : n;
-    trim(type, tlen);
-    *params = semi ? semi + 1 : p + n;
-    *plen = semi ? (size_t)(p + n - semi - 1) : 0;
-}
-
-static bool content_type_is_json(const char *v)
-{
-    const char *type, *params;
-    size_t tlen, plen;
-    media_type(v, strlen(v), &type, &tlen, &params, &plen);
-    return span_ieq(type, tlen, "application/json");
-}
-
-/* true when a "q=0" (also 0.0, 0.00, 0.000) parameter refuses the range (RFC 9110 12.4.2). */
-static bool params_refuse(const char *p, size_t n)
-{
-    while (n) {
-        const char *semi = memchr(p, ';', n);
-        size_t len = semi ? (size_t)(semi - p) : n;
-        const char *s = p;
-        size_t sl = len;
-        trim(&s, &sl);
-        if (sl >= 2 && (s[0] == 'q' || s[0] == 'Q') && s[1] == '=') {
-            bool zero = sl >= 3 && s[2] == '0';
-            for (size_t i = 3; zero && i < sl; i++)
-                zero = (i == 3 && s[i] == '.') || (i > 3 && s[i] == '0');
-            return zero;
-        }
-        if (!semi)
-            break;
-        n -= len + 1;
-        p = semi + 1;
-    }
-    return false;
-}
-
-/*
- * Does Accept allow an application/json reply? A request without Accept (or with only empty
- * ones) accepts anything (RFC 9110 12.5.1), so simple clients such as curl are served.
- */
-static bool accept_allows_json(const struct http_request *req)
-{
-    bool any_value = false;
-
-    for (size_t i = 0; i < req->nheaders; i++) {
-        const char *v, *p;
-        size_t n;
-        if (!req->headers[i].name || strcasecmp(req->headers[i].name, "Accept") != 0)
-            continue;
-        v = req->headers[i].value ? req->headers[i].value : "";
-        p = v;
-        n = strlen(v);
-        while (n) {
-            const char *comma = memchr(p, ',', n);
-            size_t len = comma ? (size_t)(comma - p) : n;
-            const char *type, *params;
-            size_t tlen, plen;
-            media_type(p, len, &type, &tlen, &params, &plen);
-            if (tlen) {
-                any_value = true;
-                if ((span_ieq(type, tlen, "application/json") ||
-                     span_ieq(type, tlen, "application/*") || span_ieq(type, tlen, "*/*")) &&
-                    !params_refuse(params, plen))
-                    return true;
-            }
-            if (!comma)
-                break;
-            n -= len + 1;
-            p = comma + 1;
-        }
-    }
-    return !any_value;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -470,8 +273,8 @@ static int check_modern_headers(const struct http_request *req, json_t *msg,
 {
     json_t *id = jsonrpc_id(msg);
     const char *method = json_string_value(json_object_get(msg, "method"));
-    const char *hm = http_header_get(req, "Mcp-Method");
-    const char *hn = http_header_get(req, "Mcp-Name");
+    const char *hm = http_header_get(req->headers, req->nheaders, "Mcp-Method");
+    const char *hn = http_header_get(req->headers, req->nheaders, "Mcp-Name");
     const char *src;
     json_t *body_name;
     char *decoded = NULL;
@@ -480,9 +283,12 @@ static int check_modern_headers(const struct http_request *req, json_t *msg,
 
     if (!method)
         return 0; /* a response or an invalid message: the core answers it */
-    if (header_count(req, "Mcp-Method") > 1 || header_count(req, "Mcp-Name") > 1) {
+    if (http_header_count(req->headers, req->nheaders, "Mcp-Method") > 1 ||
+        http_header_count(req->headers, req->nheaders, "Mcp-Name") > 1) {
         mismatch(id, res, "Header mismatch: %s%s header sent more than once",
-                 header_count(req, "Mcp-Method") > 1 ? "Mcp-Method" : "Mcp-Name", "");
+                 http_header_count(req->headers, req->nheaders, "Mcp-Method") > 1 ? "Mcp-Method"
+                                                                                  : "Mcp-Name",
+                 "");
         return -1;
     }
     if (!hm) {
@@ -494,7 +300,7 @@ static int check_modern_headers(const struct http_request *req, json_t *msg,
     {
         const char *p = hm;
         size_t n = strlen(p);
-        trim(&p, &n);
+        http_trim(&p, &n);
         if (strlen(method) != n || memcmp(method, p, n) != 0) {
             char shown[80];
             snprintf(shown, sizeof(shown), "%.*s", (int)(n < 64 ? n : 64), p);
@@ -569,8 +375,8 @@ static bool path_is_endpoint(const char *path)
 static void handle_post(struct http_front *f, const struct http_request *req,
                         struct http_response *res)
 {
-    const char *ct = http_header_get(req, "Content-Type");
-    const char *hv_raw = http_header_get(req, "MCP-Protocol-Version");
+    const char *ct = http_header_get(req->headers, req->nheaders, "Content-Type");
+    const char *hv_raw = http_header_get(req->headers, req->nheaders, "MCP-Protocol-Version");
     char hv[16] = {0};
     json_error_t jerr;
     json_t *msg = NULL, *id = NULL;
@@ -579,12 +385,13 @@ static void handle_post(struct http_front *f, const struct http_request *req,
     const char *mv;
     bool modern;
 
-    if (!ct || header_count(req, "Content-Type") != 1 || !content_type_is_json(ct)) {
+    if (!ct || http_header_count(req->headers, req->nheaders, "Content-Type") != 1 ||
+        !http_content_type_is(ct, "application/json")) {
         set_error(res, 415, NULL, JSONRPC_INVALID_REQUEST,
                   "Unsupported Media Type: Content-Type must be application/json", NULL);
         return;
     }
-    if (!accept_allows_json(req)) {
+    if (!http_accepts_json(req->headers, req->nheaders)) {
         set_error(res, 406, NULL, JSONRPC_INVALID_REQUEST,
                   "Not Acceptable: Accept must allow application/json", NULL);
         return;
@@ -619,9 +426,9 @@ static void handle_post(struct http_front *f, const struct http_request *req,
     if (hv_raw) {
         const char *p = hv_raw;
         size_t n = strlen(p);
-        trim(&p, &n);
-        if (header_count(req, "MCP-Protocol-Version") != 1 || n == 0 || n > 64 ||
-            !printable(p, n)) {
+        http_trim(&p, &n);
+        if (http_header_count(req->headers, req->nheaders, "MCP-Protocol-Version") != 1 || n == 0 ||
+            n > 64 || !printable(p, n)) {
             set_error(res, 400, id, JSONRPC_INVALID_REQUEST,
                       "Bad Request: invalid MCP-Protocol-Version header", NULL);
             goto out;
@@ -679,7 +486,7 @@ out:
 
 void http_handle(struct http_front *f, const struct http_request *req, struct http_response *res)
 {
-    const char *origin = http_header_get(req, "Origin");
+    const char *origin = http_header_get(req->headers, req->nheaders, "Origin");
     const char *method = req->method ? req->method : "";
     bool origin_ok = false;
     int auth;
@@ -689,8 +496,9 @@ void http_handle(struct http_front *f, const struct http_request *req, struct ht
 
     /* DNS rebinding (basic/security_best_practices "Local MCP Server Compromise"). */
     if (req->local) {
-        const char *host = http_header_get(req, "Host");
-        if (header_count(req, "Host") > 1 || (host && !host_allowed(f, host))) {
+        const char *host = http_header_get(req->headers, req->nheaders, "Host");
+        if (http_header_count(req->headers, req->nheaders, "Host") > 1 ||
+            (host && !host_allowed(f, host))) {
             set_error(res, 403, NULL, JSONRPC_INVALID_REQUEST,
                       "Forbidden: Host header not allowed for this server", NULL);
             return;
@@ -699,8 +507,8 @@ void http_handle(struct http_front *f, const struct http_request *req, struct ht
     /* basic/transports "Security Warning": a present, invalid Origin gets 403. */
     if (origin) {
         size_t n = strlen(origin);
-        if (header_count(req, "Origin") > 1 || !origin_allowed(f, origin) ||
-            n >= sizeof(res->owned)) {
+        if (http_header_count(req->headers, req->nheaders, "Origin") > 1 ||
+            !origin_allowed(f, origin) || n >= sizeof(res->owned)) {
             set_error(res, 403, NULL, JSONRPC_INVALID_REQUEST, "Forbidden: Origin not allowed",
                       NULL);
             return;

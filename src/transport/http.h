@@ -22,11 +22,7 @@
 
 #include "config.h"
 #include "mcp/server.h"
-
-struct http_header {
-    const char *name; /* any case; compared case-insensitively */
-    const char *value;
-};
+#include "transport/http_header.h"
 
 struct http_request {
     const char *method; /* "POST", "GET", ... */
@@ -74,18 +70,5 @@ void http_front_free(struct http_front *f);
  */
 void http_handle(struct http_front *f, const struct http_request *req, struct http_response *res);
 void http_response_release(struct http_response *res);
-
-/* Case-insensitive header lookup (the first one of that name); NULL when absent. */
-const char *http_header_get(const struct http_request *req, const char *name);
-
-/*
- * Decodes a header value that may use the MCP sentinel "=?base64?<base64>?=" (streamable-http
- * "Value Encoding"): leading and trailing spaces and tabs are dropped, then a sentinel value is
- * decoded strictly (standard alphabet, padding required) and any other value is taken as is.
- * Writes a malloc'd, NUL-terminated copy to *out and its length (the bytes may include NUL) to
- * *len. Returns 0, or -1 when the base64 is invalid or a plain value holds bytes outside
- * visible ASCII, space and tab (*out is then NULL).
- */
-int http_header_value_decode(const char *value, char **out, size_t *len);
 
 #endif
