@@ -4,8 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "awscli/streaming.h"
 #include "buf.h"
-
 #include "banned.h"
 
 #define E_PARAMS   (-32602)
@@ -159,86 +159,6 @@ static const struct hard_rule hard_rules[] = {
     {"sso-oidc", "create-token*", "it hands out credentials"},
     {"secretsmanager", "get-secret-value", "it hands out secrets"},
     {"secretsmanager", "batch-get-secret-value", "it hands out secrets"},
-};
-
-/*
- * Operations with a streaming body (AWS CLI 2.9.19's models: has_streaming_input/output or an
- * event stream). The CLI reads such a body from a local path given as a parameter, or writes
- * it to a local path given as a positional "outfile", so each one reads or writes local files.
- */
-static const struct {
-    const char *svc, *op;
-} streaming_ops[] = {
-    {"apigateway", "get-export"},
-    {"apigateway", "get-sdk"},
-    {"apigateway", "import-api-keys"},
-    {"apigateway", "import-documentation-parts"},
-    {"apigateway", "import-rest-api"},
-    {"apigateway", "put-rest-api"},
-    {"apigatewaymanagementapi", "post-to-connection"},
-    {"apigatewayv2", "export-api"},
-    {"appconfig", "create-hosted-configuration-version"},
-    {"appconfig", "get-configuration"},
-    {"appconfig", "get-hosted-configuration-version"},
-    {"appconfigdata", "get-latest-configuration"},
-    {"appsync", "get-introspection-schema"},
-    {"backupstorage", "get-chunk"},
-    {"backupstorage", "get-object-metadata"},
-    {"backupstorage", "notify-object-complete"},
-    {"backupstorage", "put-chunk"},
-    {"backupstorage", "put-object"},
-    {"cloudfront", "get-function"},
-    {"cloudsearchdomain", "upload-documents"},
-    {"codeartifact", "get-package-version-asset"},
-    {"codeguruprofiler", "get-profile"},
-    {"codeguruprofiler", "post-agent-profile"},
-    {"ebs", "get-snapshot-block"},
-    {"ebs", "put-snapshot-block"},
-    {"glacier", "get-job-output"},
-    {"glacier", "upload-archive"},
-    {"glacier", "upload-multipart-part"},
-    {"iot-data", "delete-thing-shadow"},
-    {"iot-data", "get-thing-shadow"},
-    {"iot-data", "publish"},
-    {"iot-data", "update-thing-shadow"},
-    {"iotwireless", "get-position-estimate"},
-    {"iotwireless", "get-resource-position"},
-    {"iotwireless", "update-resource-position"},
-    {"kinesis", "subscribe-to-shard"},
-    {"kinesis-video-archived-media", "get-clip"},
-    {"kinesis-video-archived-media", "get-media-for-fragment-list"},
-    {"kinesis-video-media", "get-media"},
-    {"lakeformation", "get-work-unit-results"},
-    {"lambda", "invoke"},
-    {"lambda", "invoke-async"},
-    {"lex-runtime", "post-content"},
-    {"lex-runtime", "put-session"},
-    {"lexv2-runtime", "put-session"},
-    {"lexv2-runtime", "recognize-utterance"},
-    {"lexv2-runtime", "start-conversation"},
-    {"location", "get-map-glyphs"},
-    {"location", "get-map-sprites"},
-    {"location", "get-map-style-descriptor"},
-    {"location", "get-map-tile"},
-    {"lookoutvision", "detect-anomalies"},
-    {"medialive", "describe-input-device-thumbnail"},
-    {"mediastore-data", "get-object"},
-    {"mediastore-data", "put-object"},
-    {"mobile", "create-project"},
-    {"mobile", "update-project"},
-    {"omics", "get-read-set"},
-    {"omics", "get-reference"},
-    {"polly", "synthesize-speech"},
-    {"s3api", "get-object"},
-    {"s3api", "get-object-torrent"},
-    {"s3api", "put-object"},
-    {"s3api", "select-object-content"},
-    {"s3api", "upload-part"},
-    {"s3api", "write-get-object-response"},
-    {"sagemaker-geospatial", "get-tile"},
-    {"sagemaker-runtime", "invoke-endpoint"},
-    {"schemas", "get-code-binding-source"},
-    {"workmailmessageflow", "get-raw-message-content"},
 };
 
 /* The read-only default of the design ("The tool"), matching the IAM role in terraform/. */
@@ -498,9 +418,8 @@ static const char *hard_refusal(const char *svc, const char *op)
     for (size_t i = 0; i < sizeof(hard_rules) / sizeof(hard_rules[0]); i++)
         if (glob_match(hard_rules[i].svc, svc) && glob_match(hard_rules[i].op, op))
             return hard_rules[i].reason;
-    for (size_t i = 0; i < sizeof(streaming_ops) / sizeof(streaming_ops[0]); i++)
-        if (strcmp(streaming_ops[i].svc, svc) == 0 && strcmp(streaming_ops[i].op, op) == 0)
-            return "it reads or writes a local file (streaming body)";
+    if (cli_op_streams(svc, op))
+        return "it reads or writes a local file (streaming body)";
     return NULL;
 }
 
