@@ -7,9 +7,6 @@
 #include "utf8.h"
 #include "banned.h"
 
-#define E_PARAMS   (-32602)
-#define E_INTERNAL (-32603)
-
 static bool is_control(unsigned char c)
 {
     return c < 0x20 || c == 0x7f;
@@ -20,43 +17,43 @@ static int refuse_operator(struct err *e, unsigned char c, size_t pos)
 {
     switch (c) {
     case '|':
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "'|' at position %zu is a shell pipe; this tool runs one AWS CLI command "
                        "without a shell: use --query (JMESPath) to filter output, --max-items to "
                        "limit it",
                        pos);
     case ';':
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "';' at position %zu separates shell commands; this tool runs one AWS CLI "
                        "command per call without a shell: make one call per command (quote the "
                        "';' if it is part of a value)",
                        pos);
     case '&':
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "'&' at position %zu is shell syntax (&&, background jobs); this tool runs "
                        "one AWS CLI command per call without a shell: make one call per command",
                        pos);
     case '$':
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "'$' at position %zu would be a shell expansion; nothing is expanded here: "
                        "write the value itself, or put it in single quotes if it really contains "
                        "'$'",
                        pos);
     case '(':
     case ')':
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "'%c' at position %zu is shell syntax and there is no shell here: put "
                        "values containing parentheses (e.g. a JMESPath --query) in single quotes",
                        c, pos);
     case '<':
     case '>':
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "'%c' at position %zu is a shell redirection; this tool cannot read or "
                        "write files: the output comes back to you, narrow it with --query or "
                        "--max-items",
                        c, pos);
     default: /* '`' */
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "'`' at position %zu is shell command substitution and there is no shell "
                        "here: put a JMESPath --query that contains `literals` in single quotes",
                        pos);
@@ -66,17 +63,17 @@ static int refuse_operator(struct err *e, unsigned char c, size_t pos)
 static int refuse_control(struct err *e, unsigned char c, size_t pos)
 {
     if (c == '\n')
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "line break at position %zu: this tool runs one AWS CLI command per call; "
                        "line breaks are allowed only inside quoted values, send other commands "
                        "in separate calls",
                        pos);
     if (c == '\r')
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "carriage return at position %zu is not allowed; use \\n line breaks, and "
                        "only inside quoted values",
                        pos);
-    return err_set(e, E_PARAMS,
+    return err_set(e, ERR_INVALID_PARAMS,
                    "control character 0x%02x at position %zu is not allowed; remove it", c, pos);
 }
 
@@ -85,7 +82,7 @@ static int push_word(struct argv_words *w, const char *word, size_t len, struct 
 {
     char *copy = malloc(len + 1);
     if (!copy)
-        return err_set(e, E_INTERNAL, "out of memory");
+        return err_set(e, ERR_INTERNAL, "out of memory");
     memcpy(copy, word, len);
     copy[len] = '\0';
     w->v[w->n++] = copy;
@@ -103,12 +100,12 @@ int argv_split(const char *cmd, struct argv_words *out, struct err *e)
     int rc = -1;
 
     if (!cmd) {
-        err_set(e, E_PARAMS, "no command given");
+        err_set(e, ERR_INVALID_PARAMS, "no command given");
         goto out;
     }
     len = strnlen(cmd, ARGV_MAX_BYTES + 1);
     if (len > ARGV_MAX_BYTES) {
-        err_set(e, E_PARAMS,
+        err_set(e, ERR_INVALID_PARAMS,
                 "the command is longer than %d bytes: narrow it, or split the work into several "
                 "calls",
                 ARGV_MAX_BYTES);
@@ -116,7 +113,7 @@ int argv_split(const char *cmd, struct argv_words *out, struct err *e)
     }
     bad = utf8_valid_len(cmd, len);
     if (bad < len) {
-        err_set(e, E_PARAMS, "the command is not valid UTF-8 (position %zu)", bad + 1);
+        err_set(e, ERR_INVALID_PARAMS, "the command is not valid UTF-8 (position %zu)", bad + 1);
         goto out;
     }
     /*
@@ -126,7 +123,7 @@ int argv_split(const char *cmd, struct argv_words *out, struct err *e)
     scratch = malloc(len + 1);
     w.v = calloc(ARGV_MAX_WORDS + 2, sizeof(*w.v));
     if (!scratch || !w.v) {
-        err_set(e, E_INTERNAL, "out of memory");
+        err_set(e, ERR_INTERNAL, "out of memory");
         goto out;
     }
 
@@ -177,7 +174,7 @@ int argv_split(const char *cmd, struct argv_words *out, struct err *e)
         if (c == ' ' || c == '\t') {
             if (have) {
                 if (w.n > ARGV_MAX_WORDS) {
-                    err_set(e, E_PARAMS,
+                    err_set(e, ERR_INVALID_PARAMS,
                             "the command has more than %d words: split the work into several "
                             "calls",
                             ARGV_MAX_WORDS);
@@ -194,7 +191,7 @@ int argv_split(const char *cmd, struct argv_words *out, struct err *e)
         if (c == '\\') {
             unsigned char d;
             if (i + 1 >= len) {
-                err_set(e, E_PARAMS,
+                err_set(e, ERR_INVALID_PARAMS,
                         "the command ends with a backslash that escapes nothing: remove it");
                 goto out;
             }
@@ -228,7 +225,7 @@ int argv_split(const char *cmd, struct argv_words *out, struct err *e)
             goto out;
         }
         if (c == '#' && !have) {
-            err_set(e, E_PARAMS,
+            err_set(e, ERR_INVALID_PARAMS,
                     "'#' at position %zu would start a shell comment; put the value in quotes if "
                     "'#' is part of it",
                     pos);
@@ -240,7 +237,7 @@ int argv_split(const char *cmd, struct argv_words *out, struct err *e)
     }
 
     if (st != PLAIN) {
-        err_set(e, E_PARAMS,
+        err_set(e, ERR_INVALID_PARAMS,
                 "unbalanced %s quote opened at position %zu: close it, or escape a literal quote "
                 "(\\' outside quotes, \\\" inside double quotes)",
                 st == SQUOTE ? "single" : "double", qstart);
@@ -248,7 +245,7 @@ int argv_split(const char *cmd, struct argv_words *out, struct err *e)
     }
     if (have) {
         if (w.n > ARGV_MAX_WORDS) {
-            err_set(e, E_PARAMS,
+            err_set(e, ERR_INVALID_PARAMS,
                     "the command has more than %d words: split the work into several calls",
                     ARGV_MAX_WORDS);
             goto out;
@@ -262,12 +259,12 @@ int argv_split(const char *cmd, struct argv_words *out, struct err *e)
         w.n--;
     }
     if (w.n == 0) {
-        err_set(e, E_PARAMS,
+        err_set(e, ERR_INVALID_PARAMS,
                 "empty command: give one AWS CLI command such as 'logs describe-log-groups'");
         goto out;
     }
     if (w.n > ARGV_MAX_WORDS) {
-        err_set(e, E_PARAMS,
+        err_set(e, ERR_INVALID_PARAMS,
                 "the command has more than %d words: split the work into several calls",
                 ARGV_MAX_WORDS);
         goto out;

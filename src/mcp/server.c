@@ -12,7 +12,8 @@
 /* tools/list page size. One tool ships today; the cursor machinery keeps big registries honest. */
 #define TOOLS_PAGE_SIZE 50
 
-/* Every revision served, newest first. Also the order of supportedVersions and -32022 data. */
+/* Every revision served, newest first. Also the order of supportedVersions and
+ * ERR_UNSUPPORTED_VERSION data. */
 static const char *const versions[] = {MCP_VERSION_2026_07_28, MCP_VERSION_2025_11_25,
                                        MCP_VERSION_2025_06_18, MCP_VERSION_2025_03_26};
 
@@ -73,17 +74,19 @@ void mcp_server_free(struct mcp_server *s)
     free(s);
 }
 
-int mcp_server_add_tool(struct mcp_server *s, const struct tool *t)
+int mcp_server_add_tool(struct mcp_server *s, const struct tool *t, struct err *e)
 {
     if (!t->name || !json_is_object(t->input_schema) || !t->call)
-        return -1;
+        return err_set(e, ERR_INVALID_PARAMS,
+                       "tool '%s' lacks a name, an object input schema or a handler",
+                       t->name ? t->name : "(no name)");
     if (mcp_server_find_tool(s, t->name))
-        return -1;
+        return err_set(e, ERR_INVALID_PARAMS, "a tool named '%s' is registered already", t->name);
     if (s->ntools == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 8;
         const struct tool **p = realloc(s->tools, cap * sizeof(*p));
         if (!p)
-            return -1;
+            return err_set(e, ERR_INTERNAL, "out of memory registering tool '%s'", t->name);
         s->tools = p;
         s->cap = cap;
     }
@@ -172,15 +175,15 @@ static int http_status_for(int code, bool modern)
      * statuses of its own errors (basic/transports/streamable-http.mdx "Server Validation").
      */
     switch (code) {
-    case JSONRPC_PARSE_ERROR:
-    case JSONRPC_INVALID_REQUEST:
+    case ERR_PARSE:
+    case ERR_INVALID_REQUEST:
         return 400;
-    case JSONRPC_METHOD_NOT_FOUND:
+    case ERR_METHOD_NOT_FOUND:
         return modern ? 404 : 200;
-    case JSONRPC_INVALID_PARAMS:
-    case MCP_HEADER_MISMATCH:
-    case MCP_MISSING_CAPABILITY:
-    case MCP_UNSUPPORTED_VERSION:
+    case ERR_INVALID_PARAMS:
+    case ERR_HEADER_MISMATCH:
+    case ERR_MISSING_CAPABILITY:
+    case ERR_UNSUPPORTED_VERSION:
         return modern ? 400 : 200;
     default:
         return 200;
@@ -221,7 +224,7 @@ static void do_tools_list(struct call *c, json_t *params, struct mcp_reply *out)
         char *endp = NULL;
         unsigned long v = cs ? strtoul(cs, &endp, 10) : 0;
         if (!cs || !*cs || *endp || v > c->s->ntools || cs[0] == '-') {
-            set_error(c, out, JSONRPC_INVALID_PARAMS, "Invalid cursor", NULL);
+            set_error(c, out, ERR_INVALID_PARAMS, "Invalid cursor", NULL);
             return;
         }
         start = v;
@@ -296,14 +299,14 @@ static void do_tools_call(struct call *c, json_t *params, struct mcp_reply *out)
     int rc;
 
     if (!name) {
-        set_error(c, out, JSONRPC_INVALID_PARAMS, "tools/call needs params.name (a string)", NULL);
+        set_error(c, out, ERR_INVALID_PARAMS, "tools/call needs params.name (a string)", NULL);
         return;
     }
     t = mcp_server_find_tool(c->s, name);
     if (!t) {
         char msg[200];
         snprintf(msg, sizeof(msg), "Unknown tool: %.120s", name);
-        set_error(c, out, JSONRPC_INVALID_PARAMS, msg, NULL);
+        set_error(c, out, ERR_INVALID_PARAMS, msg, NULL);
         return;
     }
     if (c->modern && t->required_capabilities) {
@@ -312,7 +315,7 @@ static void do_tools_call(struct call *c, json_t *params, struct mcp_reply *out)
             if (!json_object_get(c->client_caps, *cap))
                 json_object_set_new(missing, *cap, json_object());
         if (json_object_size(missing) > 0) {
-            set_error(c, out, MCP_MISSING_CAPABILITY, "Missing required client capability",
+            set_error(c, out, ERR_MISSING_CAPABILITY, "Missing required client capability",
                       json_pack("{s:o}", "requiredCapabilities", missing));
             return;
         }
@@ -336,7 +339,7 @@ static void do_tools_call(struct call *c, json_t *params, struct mcp_reply *out)
     }
 
     if (!json_is_object(args)) {
-        rc = err_set(&e, JSONRPC_INVALID_PARAMS, "params.arguments must be an object");
+        rc = err_set(&e, ERR_INVALID_PARAMS, "params.arguments must be an object");
     } else {
         rc = t->call(t, &ctx, args, &r, &e);
     }
@@ -355,18 +358,16 @@ static void do_tools_call(struct call *c, json_t *params, struct mcp_reply *out)
          * Invalid arguments: up to 2025-06-18 a JSON-RPC error; from 2025-11-25 (SEP-1303) a
          * tool execution error, so that the model can read it and correct itself.
          */
-        if (e.code == JSONRPC_INVALID_PARAMS &&
+        if (e.code == ERR_INVALID_PARAMS &&
             (c->modern || version_at_least(c->version, MCP_VERSION_2025_11_25))) {
             tool_result_release(&r);
             if (tool_result_text(&r, e.msg, true) < 0) {
-                set_error(c, out, JSONRPC_INTERNAL_ERROR, "out of memory", NULL);
+                set_error(c, out, ERR_INTERNAL, "out of memory", NULL);
                 return;
             }
         } else {
             tool_result_release(&r);
-            set_error(c, out,
-                      e.code == JSONRPC_INVALID_PARAMS ? JSONRPC_INVALID_PARAMS
-                                                       : JSONRPC_INTERNAL_ERROR,
+            set_error(c, out, e.code == ERR_INVALID_PARAMS ? ERR_INVALID_PARAMS : ERR_INTERNAL,
                       e.msg[0] ? e.msg : "tool failed", NULL);
             return;
         }
@@ -392,8 +393,8 @@ static void do_initialize(struct call *c, json_t *params, struct mcp_session *se
     json_t *result;
 
     if (!requested) {
-        set_error(c, out, JSONRPC_INVALID_PARAMS,
-                  "initialize needs params.protocolVersion (a string)", NULL);
+        set_error(c, out, ERR_INVALID_PARAMS, "initialize needs params.protocolVersion (a string)",
+                  NULL);
         return;
     }
     /*
@@ -447,7 +448,7 @@ static void handle_modern(struct call *c, const char *method, json_t *params, st
     c->modern = true;
     c->version = MCP_VERSION_MODERN;
     if (!requested) {
-        set_error(c, out, JSONRPC_INVALID_PARAMS,
+        set_error(c, out, ERR_INVALID_PARAMS,
                   "missing params._meta[\"" MCP_META_PROTOCOL_VERSION "\"] (a string)", NULL);
         return;
     }
@@ -461,18 +462,18 @@ static void handle_modern(struct call *c, const char *method, json_t *params, st
         snprintf(msg, sizeof(msg),
                  "MCP-Protocol-Version header (%.20s) does not match _meta protocolVersion (%.40s)",
                  c->x->header_version ? c->x->header_version : "absent", requested);
-        set_error(c, out, MCP_HEADER_MISMATCH, msg, NULL);
+        set_error(c, out, ERR_HEADER_MISMATCH, msg, NULL);
         return;
     }
     if (!mcp_version_is_modern(requested) || !version_static(requested)) {
         json_t *data =
             json_pack("{s:o, s:s}", "supported", versions_array(), "requested", requested);
-        set_error(c, out, MCP_UNSUPPORTED_VERSION, "Unsupported protocol version", data);
+        set_error(c, out, ERR_UNSUPPORTED_VERSION, "Unsupported protocol version", data);
         return;
     }
     c->version = version_static(requested);
     if (!json_is_object(caps)) {
-        set_error(c, out, JSONRPC_INVALID_PARAMS,
+        set_error(c, out, ERR_INVALID_PARAMS,
                   "missing params._meta[\"" MCP_META_CLIENT_CAPABILITIES "\"] (an object)", NULL);
         return;
     }
@@ -485,7 +486,7 @@ static void handle_modern(struct call *c, const char *method, json_t *params, st
     else if (strcmp(method, "tools/call") == 0)
         do_tools_call(c, params, out);
     else
-        set_error(c, out, JSONRPC_METHOD_NOT_FOUND, "Method not found", NULL);
+        set_error(c, out, ERR_METHOD_NOT_FOUND, "Method not found", NULL);
 }
 
 static void handle_legacy(struct call *c, struct mcp_session *session, const char *method,
@@ -494,8 +495,7 @@ static void handle_legacy(struct call *c, struct mcp_session *session, const cha
     if (strcmp(method, "initialize") == 0) {
         if (in_batch) {
             /* 2025-03-26 basic/index: "initialize" MUST NOT be part of a batch. */
-            set_error(c, out, JSONRPC_INVALID_REQUEST, "initialize must not be sent in a batch",
-                      NULL);
+            set_error(c, out, ERR_INVALID_REQUEST, "initialize must not be sent in a batch", NULL);
             return;
         }
         do_initialize(c, params, session, out);
@@ -506,7 +506,7 @@ static void handle_legacy(struct call *c, struct mcp_session *session, const cha
     } else if (strcmp(method, "tools/call") == 0) {
         do_tools_call(c, params, out);
     } else {
-        set_error(c, out, JSONRPC_METHOD_NOT_FOUND, "Method not found", NULL);
+        set_error(c, out, ERR_METHOD_NOT_FOUND, "Method not found", NULL);
     }
 }
 
@@ -525,8 +525,8 @@ static const char *legacy_version(struct mcp_session *session, const struct mcp_
 
 /*
  * versioning.mdx "Backward Compatibility": a request carrying modern _meta is served as modern,
- * where initialize does not exist (-32601, 404 over HTTP); an initialize without it selects
- * legacy semantics.
+ * where initialize does not exist (ERR_METHOD_NOT_FOUND, 404 over HTTP); an initialize without it
+ * selects legacy semantics.
  */
 static bool served_as_modern(json_t *msg, const char *method, const struct mcp_exchange *x)
 {
@@ -550,7 +550,7 @@ static void handle_one(struct mcp_server *s, struct mcp_session *session, json_t
 
     switch (kind) {
     case JSONRPC_INVALID:
-        set_error(&c, out, JSONRPC_INVALID_REQUEST, why, NULL);
+        set_error(&c, out, ERR_INVALID_REQUEST, why, NULL);
         break;
     case JSONRPC_RESPONSE:
         /* We never send requests, so a response answers nothing; accept and drop it. */
@@ -564,7 +564,7 @@ static void handle_one(struct mcp_server *s, struct mcp_session *session, json_t
         method = json_string_value(json_object_get(msg, "method"));
         params = params_of(msg);
         if (json_object_get(msg, "params") && !params) {
-            set_error(&c, out, JSONRPC_INVALID_PARAMS, "params must be an object", NULL);
+            set_error(&c, out, ERR_INVALID_PARAMS, "params must be an object", NULL);
             break;
         }
         if (served_as_modern(msg, method, x)) {
@@ -607,7 +607,7 @@ void mcp_server_handle(struct mcp_server *s, struct mcp_session *session, json_t
     if (!x->http && !(session && session->version[0]))
         v = NULL; /* stdio before initialize: the revision is not known yet */
     if (!v || strcmp(v, MCP_VERSION_2025_03_26) != 0) {
-        out->msg = jsonrpc_error(NULL, JSONRPC_INVALID_REQUEST,
+        out->msg = jsonrpc_error(NULL, ERR_INVALID_REQUEST,
                                  "JSON-RPC batches are only supported in protocol version "
                                  "2025-03-26",
                                  NULL);
@@ -615,7 +615,7 @@ void mcp_server_handle(struct mcp_server *s, struct mcp_session *session, json_t
         return;
     }
     if (json_array_size(msg) == 0) {
-        out->msg = jsonrpc_error(NULL, JSONRPC_INVALID_REQUEST, "empty batch", NULL);
+        out->msg = jsonrpc_error(NULL, ERR_INVALID_REQUEST, "empty batch", NULL);
         out->http_status = 400;
         return;
     }

@@ -51,8 +51,12 @@ struct mcp_server;
 /* A new server (the info strings are borrowed for its lifetime); NULL when out of memory. */
 struct mcp_server *mcp_server_new(const struct mcp_server_info *info);
 void mcp_server_free(struct mcp_server *s);
-/* Registers a tool (borrowed; it must outlive the server). Order of registration = list order. */
-int mcp_server_add_tool(struct mcp_server *s, const struct tool *t) WUR;
+/*
+ * Registers a tool (borrowed; it must outlive the server). Order of registration = list order.
+ * Returns 0, or -1 with e saying which failure: a tool without name, object input schema or
+ * handler, or a name registered already (ERR_INVALID_PARAMS); out of memory (ERR_INTERNAL).
+ */
+int mcp_server_add_tool(struct mcp_server *s, const struct tool *t, struct err *e) WUR;
 const struct tool *mcp_server_find_tool(const struct mcp_server *s, const char *name);
 
 /* State of a legacy session on a stateful transport (stdio). */

@@ -58,8 +58,8 @@ struct tool {
     json_t *annotations;   /* ToolAnnotations object or NULL */
     /*
      * Runs the tool. Returns 0 with r filled (a failure of the tool itself is r->is_error),
-     * or -1 with e->code = -32602 when the arguments are invalid (the core turns that into
-     * an isError result or a JSON-RPC error as the negotiated revision wants), any other code
+     * or -1 with e->code = ERR_INVALID_PARAMS when the arguments are invalid (the core turns that
+     * into an isError result or a JSON-RPC error as the negotiated revision wants), any other code
      * for an internal failure.
      */
     int (*call)(const struct tool *t, const struct tool_ctx *ctx, json_t *args,
@@ -67,8 +67,8 @@ struct tool {
     /*
      * Client capabilities the tool needs (top-level ClientCapabilities names such as
      * "sampling"), NULL-terminated; NULL = none. A modern request whose clientCapabilities
-     * lacks one gets -32021 with data.requiredCapabilities (basic/index.mdx); the handler
-     * never runs.
+     * lacks one gets ERR_MISSING_CAPABILITY with data.requiredCapabilities (basic/index.mdx); the
+     * handler never runs.
      */
     const char *const *required_capabilities;
     void *data; /* the handler's own state */

@@ -104,17 +104,18 @@ static int resolve_program(const char *name, char **out, struct err *e)
 
     if (runner_find_program(name, (const char *const *)environ, &path, NULL) < 0) {
         buf_release(&path);
-        return err_set(e, -32602,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "AWSCLI_MCP_AWS_CLI: '%s' not found in PATH (install AWS CLI v2 or set "
                        "AWSCLI_MCP_AWS_CLI=/path/to/aws)",
                        name);
     }
     if (!is_executable_file(path.p)) {
         buf_release(&path);
-        return err_set(e, -32602, "AWSCLI_MCP_AWS_CLI: '%s' is not an executable file", name);
+        return err_set(e, ERR_INVALID_PARAMS, "AWSCLI_MCP_AWS_CLI: '%s' is not an executable file",
+                       name);
     }
     *out = buf_take(&path, NULL);
-    return *out ? 0 : err_set(e, -32603, "out of memory");
+    return *out ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
 }
 
 static char *home_file_env(const char *var, const char *file)
@@ -214,7 +215,7 @@ int run_aws_cli_new(const struct config *cfg, struct tool **out, struct err *e)
 
     *out = NULL;
     if (!t)
-        return err_set(e, -32603, "out of memory");
+        return err_set(e, ERR_INTERNAL, "out of memory");
     t->cfg = cfg;
     atomic_init(&t->running, 0);
     if (resolve_program(cfg->aws_cli ? cfg->aws_cli : "aws", &t->aws_path, e) < 0)
@@ -240,7 +241,7 @@ int run_aws_cli_new(const struct config *cfg, struct tool **out, struct err *e)
     t->tool.data = t;
     if (!t->description || !t->tool.input_schema || !t->tool.output_schema ||
         !t->tool.annotations) {
-        err_set(e, -32603, "out of memory");
+        err_set(e, ERR_INTERNAL, "out of memory");
         goto fail;
     }
     *out = &t->tool;
@@ -522,25 +523,26 @@ static int validate_args(json_t *args, const char **cmd, struct err *e)
     json_object_foreach(args, key, v)
     {
         if (strcmp(key, "command") != 0)
-            return err_set(e, -32602,
+            return err_set(e, ERR_INVALID_PARAMS,
                            "run_aws_cli: unknown argument '%.60s'; the only argument is "
                            "\"command\" (a string)",
                            key);
     }
     if (!c)
-        return err_set(e, -32602,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "run_aws_cli: missing argument \"command\" (a string such as \"logs "
                        "describe-log-groups\")");
     if (!json_is_string(c))
-        return err_set(e, -32602, "run_aws_cli: \"command\" must be a string");
+        return err_set(e, ERR_INVALID_PARAMS, "run_aws_cli: \"command\" must be a string");
     len = json_string_length(c);
     if (len == 0)
-        return err_set(e, -32602, "run_aws_cli: \"command\" is empty");
+        return err_set(e, ERR_INVALID_PARAMS, "run_aws_cli: \"command\" is empty");
     if (len > ARGV_MAX_BYTES)
-        return err_set(e, -32602, "run_aws_cli: \"command\" is %zu bytes; the limit is %d", len,
+        return err_set(e, ERR_INVALID_PARAMS,
+                       "run_aws_cli: \"command\" is %zu bytes; the limit is %d", len,
                        ARGV_MAX_BYTES);
     if (strlen(json_string_value(c)) != len)
-        return err_set(e, -32602, "run_aws_cli: \"command\" contains a NUL character");
+        return err_set(e, ERR_INVALID_PARAMS, "run_aws_cli: \"command\" contains a NUL character");
     *cmd = json_string_value(c);
     return 0;
 }
@@ -566,8 +568,8 @@ static int call(const struct tool *tool, const struct tool_ctx *ctx, json_t *arg
     }
 
     if (argv_split(cmd, &words, &ce) < 0) {
-        if (ce.code != -32602) {
-            err_set(e, -32603, "%s", ce.msg);
+        if (ce.code != ERR_INVALID_PARAMS) {
+            err_set(e, ERR_INTERNAL, "%s", ce.msg);
             goto out;
         }
         audit(ctx, "refused", ce.msg, NULL, NULL, NULL);
@@ -578,8 +580,8 @@ static int call(const struct tool *tool, const struct tool_ctx *ctx, json_t *arg
         goto out;
     }
     if (policy_check(t->policy, words.v, words.n, &ce) < 0) {
-        if (ce.code == -32603) {
-            err_set(e, -32603, "%s", ce.msg);
+        if (ce.code == ERR_INTERNAL) {
+            err_set(e, ERR_INTERNAL, "%s", ce.msg);
             goto out;
         }
         audit(ctx, "refused", ce.msg, &words, NULL, NULL);
@@ -660,7 +662,7 @@ static int call(const struct tool *tool, const struct tool_ctx *ctx, json_t *arg
 
 oom:
     tool_result_release(r);
-    err_set(e, -32603, "out of memory");
+    err_set(e, ERR_INTERNAL, "out of memory");
     rc = -1;
 out:
     if (counted)

@@ -232,7 +232,8 @@ static bool printable(const char *p, size_t n)
     return true;
 }
 
-/* Every revision served, newest first, as the core reports it (for -32022 data). */
+/* Every revision served, newest first, as the core reports it (for ERR_UNSUPPORTED_VERSION data).
+ */
 static json_t *supported_versions(void)
 {
     static const char *const all[] = {MCP_VERSION_2026_07_28, MCP_VERSION_2025_11_25,
@@ -259,14 +260,14 @@ static json_t *mismatch(json_t *id, struct http_response *res, const char *fmt, 
 {
     char msg[300];
     snprintf(msg, sizeof(msg), fmt, a, b);
-    set_error(res, 400, id, MCP_HEADER_MISMATCH, msg, NULL);
+    set_error(res, 400, id, ERR_HEADER_MISMATCH, msg, NULL);
     return NULL;
 }
 
 /*
  * 2026-07-28 header validation (streamable-http.mdx "Server Validation"): Mcp-Method on every
  * request, Mcp-Name where the method has a name, each equal to the body. Returns 0, or -1 with
- * res filled (400, -32020).
+ * res filled (400, ERR_HEADER_MISMATCH).
  */
 static int check_modern_headers(const struct http_request *req, json_t *msg,
                                 struct http_response *res)
@@ -387,19 +388,19 @@ static void handle_post(struct http_front *f, const struct http_request *req,
 
     if (!ct || http_header_count(req->headers, req->nheaders, "Content-Type") != 1 ||
         !http_content_type_is(ct, "application/json")) {
-        set_error(res, 415, NULL, JSONRPC_INVALID_REQUEST,
+        set_error(res, 415, NULL, ERR_INVALID_REQUEST,
                   "Unsupported Media Type: Content-Type must be application/json", NULL);
         return;
     }
     if (!http_accepts_json(req->headers, req->nheaders)) {
-        set_error(res, 406, NULL, JSONRPC_INVALID_REQUEST,
+        set_error(res, 406, NULL, ERR_INVALID_REQUEST,
                   "Not Acceptable: Accept must allow application/json", NULL);
         return;
     }
     if (req->body_too_large || req->body_len > f->max_body) {
         char m[120];
         snprintf(m, sizeof(m), "Payload Too Large: the body limit is %zu bytes", f->max_body);
-        set_error(res, 413, NULL, JSONRPC_INVALID_REQUEST, m, NULL);
+        set_error(res, 413, NULL, ERR_INVALID_REQUEST, m, NULL);
         return;
     }
 
@@ -409,7 +410,7 @@ static void handle_post(struct http_front *f, const struct http_request *req,
         char m[300];
         snprintf(m, sizeof(m), "Parse error: %s (line %d, column %d)", jerr.text, jerr.line,
                  jerr.column);
-        set_error(res, 400, NULL, JSONRPC_PARSE_ERROR, m, NULL);
+        set_error(res, 400, NULL, ERR_PARSE, m, NULL);
         return;
     }
     id = json_is_object(msg) ? jsonrpc_id(msg) : NULL;
@@ -419,9 +420,10 @@ static void handle_post(struct http_front *f, const struct http_request *req,
     /*
      * MCP-Protocol-Version (basic/transports "Protocol Version Header"): an invalid or
      * unsupported value gets 400; absent means 2025-03-26 (the core's default). Any value we do
-     * not serve gets -32022 with the supported list, so a modern client recognises a modern
-     * server (streamable-http.mdx "Backward Compatibility"); only a value that cannot be echoed
-     * (control bytes, non-ASCII, very long, repeated header) gets a plain -32600.
+     * not serve gets ERR_UNSUPPORTED_VERSION with the supported list, so a modern client recognises
+     * a modern server (streamable-http.mdx "Backward Compatibility"); only a value that cannot be
+     * echoed (control bytes, non-ASCII, very long, repeated header) gets a plain
+     * ERR_INVALID_REQUEST.
      */
     if (hv_raw) {
         const char *p = hv_raw;
@@ -429,7 +431,7 @@ static void handle_post(struct http_front *f, const struct http_request *req,
         http_trim(&p, &n);
         if (http_header_count(req->headers, req->nheaders, "MCP-Protocol-Version") != 1 || n == 0 ||
             n > 64 || !printable(p, n)) {
-            set_error(res, 400, id, JSONRPC_INVALID_REQUEST,
+            set_error(res, 400, id, ERR_INVALID_REQUEST,
                       "Bad Request: invalid MCP-Protocol-Version header", NULL);
             goto out;
         }
@@ -438,7 +440,8 @@ static void handle_post(struct http_front *f, const struct http_request *req,
             hv[n] = '\0';
         }
         /* streamable-http.mdx "Protocol Version Header": the header MUST equal the body's
-         * _meta version, checked before support so that a mismatch is always -32020. */
+         * _meta version, checked before support so that a mismatch is always ERR_HEADER_MISMATCH.
+         */
         mv = json_is_object(msg) ? mcp_message_modern_version(msg) : NULL;
         if (mv && (strlen(mv) != n || memcmp(mv, p, n) != 0)) {
             char m[200];
@@ -446,14 +449,14 @@ static void handle_post(struct http_front *f, const struct http_request *req,
                      "Header mismatch: MCP-Protocol-Version header '%s' does not match "
                      "_meta protocolVersion '%.40s'",
                      hv[0] ? hv : "(invalid)", mv);
-            set_error(res, 400, id, MCP_HEADER_MISMATCH, m, NULL);
+            set_error(res, 400, id, ERR_HEADER_MISMATCH, m, NULL);
             goto out;
         }
         if (!hv[0] || !mcp_version_supported(hv)) {
             char requested[80];
             snprintf(requested, sizeof(requested), "%.*s", (int)n, p);
             set_error(
-                res, 400, id, MCP_UNSUPPORTED_VERSION, "Unsupported protocol version",
+                res, 400, id, ERR_UNSUPPORTED_VERSION, "Unsupported protocol version",
                 json_pack("{s:o, s:s}", "supported", supported_versions(), "requested", requested));
             goto out;
         }
@@ -463,7 +466,7 @@ static void handle_post(struct http_front *f, const struct http_request *req,
     mv = json_is_object(msg) ? mcp_message_modern_version(msg) : NULL;
     modern = mcp_version_is_modern(x.header_version) || mcp_version_is_modern(mv);
     if (modern && json_is_array(msg)) {
-        set_error(res, 400, NULL, JSONRPC_INVALID_REQUEST,
+        set_error(res, 400, NULL, ERR_INVALID_REQUEST,
                   "JSON-RPC batches are not part of protocol version 2026-07-28", NULL);
         goto out;
     }
@@ -499,7 +502,7 @@ void http_handle(struct http_front *f, const struct http_request *req, struct ht
         const char *host = http_header_get(req->headers, req->nheaders, "Host");
         if (http_header_count(req->headers, req->nheaders, "Host") > 1 ||
             (host && !host_allowed(f, host))) {
-            set_error(res, 403, NULL, JSONRPC_INVALID_REQUEST,
+            set_error(res, 403, NULL, ERR_INVALID_REQUEST,
                       "Forbidden: Host header not allowed for this server", NULL);
             return;
         }
@@ -509,8 +512,7 @@ void http_handle(struct http_front *f, const struct http_request *req, struct ht
         size_t n = strlen(origin);
         if (http_header_count(req->headers, req->nheaders, "Origin") > 1 ||
             !origin_allowed(f, origin) || n >= sizeof(res->owned)) {
-            set_error(res, 403, NULL, JSONRPC_INVALID_REQUEST, "Forbidden: Origin not allowed",
-                      NULL);
+            set_error(res, 403, NULL, ERR_INVALID_REQUEST, "Forbidden: Origin not allowed", NULL);
             return;
         }
         memcpy(res->owned, origin, n + 1);
@@ -522,8 +524,7 @@ void http_handle(struct http_front *f, const struct http_request *req, struct ht
     }
 
     if (!path_is_endpoint(req->path)) {
-        set_error(res, 404, NULL, JSONRPC_INVALID_REQUEST, "Not Found: the MCP endpoint is /mcp",
-                  NULL);
+        set_error(res, 404, NULL, ERR_INVALID_REQUEST, "Not Found: the MCP endpoint is /mcp", NULL);
         return;
     }
     /* CORS preflight: browsers send it without credentials, so it precedes the token check. */
@@ -538,7 +539,7 @@ void http_handle(struct http_front *f, const struct http_request *req, struct ht
         return;
     }
     if (f->auth_token && (auth = check_bearer(f, req)) != 0) {
-        set_error(res, 401, NULL, JSONRPC_INVALID_REQUEST,
+        set_error(res, 401, NULL, ERR_INVALID_REQUEST,
                   auth == 1 ? "Unauthorized: a bearer token is required"
                             : "Unauthorized: invalid bearer token",
                   NULL);
@@ -549,7 +550,7 @@ void http_handle(struct http_front *f, const struct http_request *req, struct ht
     }
     if (strcmp(method, "POST") != 0) {
         /* Stateless: no GET stream and no session to DELETE (basic/transports). */
-        set_error(res, 405, NULL, JSONRPC_INVALID_REQUEST,
+        set_error(res, 405, NULL, ERR_INVALID_REQUEST,
                   "Method Not Allowed: this stateless MCP endpoint accepts POST only", NULL);
         add_header(res, "Allow", ALLOWED_METHODS);
         return;

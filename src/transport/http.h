@@ -12,8 +12,9 @@
  * Checks, in this order (the first that fails answers):
  *   Host (local only) 403 -> Origin 403 -> path 404 -> OPTIONS preflight 204 ->
  *   bearer token 401 -> method 405 -> Content-Type 415 -> Accept 406 -> body size 413 ->
- *   JSON parse 400/-32700 -> MCP-Protocol-Version 400 -> Mcp-Method / Mcp-Name 400/-32020 ->
- *   the protocol core (200, or its status: 400, 404 for modern -32601) or 202 for nothing.
+ *   JSON parse 400/ERR_PARSE -> MCP-Protocol-Version 400 -> Mcp-Method / Mcp-Name
+ * 400/ERR_HEADER_MISMATCH -> the protocol core (200, or its status: 400, 404 for modern
+ * ERR_METHOD_NOT_FOUND) or 202 for nothing.
  */
 
 #include <stdatomic.h>

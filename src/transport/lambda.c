@@ -84,7 +84,7 @@ static char *invocation_payload(struct lambda_rt *rt, struct lambda_event *ev, i
         json_decref(reply.msg);
     } else {
         struct http_response res = {.status = ev->status};
-        json_t *err = jsonrpc_error(NULL, JSONRPC_INVALID_REQUEST, ev->why, NULL);
+        json_t *err = jsonrpc_error(NULL, ERR_INVALID_REQUEST, ev->why, NULL);
         *status = ev->status;
         res.headers[0].name = "Content-Type";
         res.headers[0].value = "application/json";

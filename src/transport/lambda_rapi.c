@@ -70,16 +70,16 @@ int lambda_rapi_init(struct lambda_rapi *r, const char *api, struct err *e)
     memset(r, 0, sizeof(*r));
     buf_init(&r->body, CAP_LAMBDA_EVENT);
     if (!api || !*api)
-        return err_set(e, -32603, "AWS_LAMBDA_RUNTIME_API is not set");
+        return err_set(e, ERR_INTERNAL, "AWS_LAMBDA_RUNTIME_API is not set");
     if ((size_t)snprintf(r->base, sizeof(r->base), "http://%s" RAPI_PREFIX, api) >= sizeof(r->base))
-        return err_set(e, -32603, "AWS_LAMBDA_RUNTIME_API is too long");
+        return err_set(e, ERR_INTERNAL, "AWS_LAMBDA_RUNTIME_API is too long");
     r->curl = curl_easy_init();
     r->json_headers = curl_slist_append(NULL, "Content-Type: application/json");
     /* libcurl would otherwise send Expect: 100-continue for large bodies and wait for it. */
     if (r->json_headers)
         r->json_headers = curl_slist_append(r->json_headers, "Expect:");
     if (!r->curl || !r->json_headers)
-        return err_set(e, -32603, "out of memory setting up libcurl");
+        return err_set(e, ERR_INTERNAL, "out of memory setting up libcurl");
 
     /* Options that hold for every call on the reused handle. */
     curl_easy_setopt(r->curl, CURLOPT_NOSIGNAL, 1L);
@@ -136,7 +136,8 @@ static int lambda_rapi_call(struct lambda_rapi *r, const char *path, const char 
     }
     cc = curl_easy_perform(r->curl);
     if (cc != CURLE_OK)
-        return err_set(e, -32603, "%s", r->curl_error[0] ? r->curl_error : curl_easy_strerror(cc));
+        return err_set(e, ERR_INTERNAL, "%s",
+                       r->curl_error[0] ? r->curl_error : curl_easy_strerror(cc));
     curl_easy_getinfo(r->curl, CURLINFO_RESPONSE_CODE, &status);
     return (int)status;
 }

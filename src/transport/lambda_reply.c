@@ -157,7 +157,7 @@ static json_t *too_large_error(json_t *reply, size_t size)
 
     snprintf(msg, sizeof(msg),
              "The reply (%zu bytes) exceeds AWS Lambda's 6 MB response limit; ask for less", size);
-    return jsonrpc_error(id, JSONRPC_INTERNAL_ERROR, msg, NULL);
+    return jsonrpc_error(id, ERR_INTERNAL, msg, NULL);
 }
 
 /*

@@ -203,7 +203,7 @@ static void handle_line(struct stdio_state *st, const char *line, size_t len)
     if (!msg) {
         char m[300];
         snprintf(m, sizeof(m), "Parse error: %s (column %d)", jerr.text, jerr.column);
-        send_msg(st, jsonrpc_error(NULL, JSONRPC_PARSE_ERROR, m, NULL));
+        send_msg(st, jsonrpc_error(NULL, ERR_PARSE, m, NULL));
         return;
     }
     cancel_id = mcp_cancelled_request_id(msg);
@@ -249,7 +249,7 @@ int stdio_run(struct mcp_server *s, const struct config *cfg)
                 skipping = false;
             } else if (buf_add(&line, p, seg) < 0) {
                 send_msg(&st,
-                         jsonrpc_error(NULL, JSONRPC_PARSE_ERROR,
+                         jsonrpc_error(NULL, ERR_PARSE,
                                        "Parse error: message longer than the 4 MiB limit", NULL));
             } else {
                 handle_line(&st, line.p, line.len);
@@ -259,7 +259,7 @@ int stdio_run(struct mcp_server *s, const struct config *cfg)
             p = nl + 1;
         }
         if (left && !skipping && buf_add(&line, p, left) < 0) {
-            send_msg(&st, jsonrpc_error(NULL, JSONRPC_PARSE_ERROR,
+            send_msg(&st, jsonrpc_error(NULL, ERR_PARSE,
                                         "Parse error: message longer than the 4 MiB limit", NULL));
             buf_reset(&line);
             skipping = true;

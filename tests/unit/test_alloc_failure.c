@@ -84,7 +84,7 @@ int main(void)
 
     t.input_schema = json_pack("{s:s}", "type", "object");
     t.output_schema = json_pack("{s:s}", "type", "object");
-    CHECK_INT(mcp_server_add_tool(s, &t), 0);
+    CHECK_INT(mcp_server_add_tool(s, &t, NULL), 0);
     json_set_alloc_funcs(chaos_malloc, free);
 
     for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++) {

@@ -20,7 +20,7 @@ static int echo_call(const struct tool *t, const struct tool_ctx *ctx, json_t *a
     (void)t;
     (void)ctx;
     if (!text)
-        return err_set(e, JSONRPC_INVALID_PARAMS, "text is required");
+        return err_set(e, ERR_INVALID_PARAMS, "text is required");
     return tool_result_text(r, text, false) < 0 ? err_set(e, -32603, "oom") : 0;
 }
 
@@ -152,7 +152,7 @@ static void test_media_types(struct http_front *f)
 {
     run(f, &(struct rq){.body = PING_BODY, .h = {"Content-Type", "text/plain"}});
     CHECK_INT(res.status, 415);
-    CHECK_INT(err_code(), JSONRPC_INVALID_REQUEST);
+    CHECK_INT(err_code(), ERR_INVALID_REQUEST);
     run(f, &(struct rq){.body = PING_BODY, .h = {"Accept", "application/json"}});
     CHECK_INT(res.status, 415); /* no Content-Type */
     run(f, &(struct rq){.body = PING_BODY, .h = {"Content-Type", "application/jsonx"}});
@@ -203,7 +203,7 @@ static void test_bodies(struct http_front *f, struct http_front *fo)
     memcpy(big, PING_BODY, strlen(PING_BODY));
     run(f, &(struct rq){.body = big, .h = {STD}});
     CHECK_INT(res.status, 413);
-    CHECK_INT(err_code(), JSONRPC_INVALID_REQUEST);
+    CHECK_INT(err_code(), ERR_INVALID_REQUEST);
     /* The transport's own cut gets the same answer. */
     req.method = "POST";
     req.path = "/mcp";
@@ -217,25 +217,25 @@ static void test_bodies(struct http_front *f, struct http_front *fo)
     /* Malformed JSON: 400 with -32700 and a null id. */
     run(f, &(struct rq){.body = "{\"jsonrpc\":\"2.0\",", .h = {STD}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), JSONRPC_PARSE_ERROR);
+    CHECK_INT(err_code(), ERR_PARSE);
     CHECK(id_is_null());
     run(f, &(struct rq){.body = "", .h = {STD}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), JSONRPC_PARSE_ERROR);
+    CHECK_INT(err_code(), ERR_PARSE);
     run(f, &(struct rq){.body = PING_BODY " trailing", .h = {STD}});
-    CHECK_INT(err_code(), JSONRPC_PARSE_ERROR);
+    CHECK_INT(err_code(), ERR_PARSE);
     /* Invalid UTF-8. */
     run(f, &(struct rq){.body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"p\xff\xfe\"}",
                         .h = {STD}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), JSONRPC_PARSE_ERROR);
+    CHECK_INT(err_code(), ERR_PARSE);
     /* Deep nesting beyond jansson's depth limit. */
     memset(deep, '[', 3000);
     memset(deep + 3000, ']', 3000);
     deep[6000] = '\0';
     run(fo, &(struct rq){.body = deep, .h = {STD}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), JSONRPC_PARSE_ERROR);
+    CHECK_INT(err_code(), ERR_PARSE);
     CHECK_CONTAINS(json_string_value(json_object_get(json_object_get(reply, "error"), "message")),
                    "maximum parsing depth");
     /* A huge id cannot be represented: a parse error, not a crash. */
@@ -246,14 +246,14 @@ static void test_bodies(struct http_front *f, struct http_front *fo)
     /* Wrong types: the core's -32600 with HTTP 400. */
     run(f, &(struct rq){.body = "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"ping\"}", .h = {STD}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), JSONRPC_INVALID_REQUEST);
+    CHECK_INT(err_code(), ERR_INVALID_REQUEST);
     run(f, &(struct rq){.body = "42", .h = {STD}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), JSONRPC_INVALID_REQUEST);
+    CHECK_INT(err_code(), ERR_INVALID_REQUEST);
     /* Duplicate keys are refused like stdio does. */
     run(f, &(struct rq){.body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":2,\"method\":\"ping\"}",
                         .h = {STD}});
-    CHECK_INT(err_code(), JSONRPC_PARSE_ERROR);
+    CHECK_INT(err_code(), ERR_PARSE);
     /* And the next request still works. */
     run(f, &(struct rq){.body = PING_BODY, .h = {STD}});
     CHECK_INT(res.status, 200);
@@ -270,7 +270,7 @@ static void test_bodies(struct http_front *f, struct http_front *fo)
     run(f,
         &(struct rq){.body = "[" PING_BODY "]", .h = {STD, "MCP-Protocol-Version", "2026-07-28"}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), JSONRPC_INVALID_REQUEST);
+    CHECK_INT(err_code(), ERR_INVALID_REQUEST);
     free(big);
     free(deep);
 }
@@ -286,7 +286,7 @@ static void test_version_header(struct http_front *f)
     /* Any value we do not serve: -32022, so that modern clients know a modern server. */
     run(f, &(struct rq){.body = PING_BODY, .h = {STD, "MCP-Protocol-Version", "garbage"}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), MCP_UNSUPPORTED_VERSION);
+    CHECK_INT(err_code(), ERR_UNSUPPORTED_VERSION);
     CHECK_INT(json_integer_value(json_object_get(reply, "id")), 7);
     run(f, &(struct rq){.body = PING_BODY, .h = {STD, "MCP-Protocol-Version", "v999.0.0"}});
     CHECK_STR(json_string_value(json_object_get(
@@ -295,22 +295,22 @@ static void test_version_header(struct http_front *f)
     /* A value that cannot be echoed: a plain -32600. */
     run(f, &(struct rq){.body = PING_BODY, .h = {STD, "MCP-Protocol-Version", "2025-06-18\x01"}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), JSONRPC_INVALID_REQUEST);
+    CHECK_INT(err_code(), ERR_INVALID_REQUEST);
     run(f,
         &(struct rq){.body = PING_BODY, .h = {STD, "MCP-Protocol-Version", "2025-11-25\xc3\xa9"}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), JSONRPC_INVALID_REQUEST);
+    CHECK_INT(err_code(), ERR_INVALID_REQUEST);
     run(f, &(struct rq){.body = PING_BODY, .h = {STD, "MCP-Protocol-Version", ""}});
     CHECK_INT(res.status, 400);
     run(f, &(struct rq){.body = PING_BODY, .h = {STD, "MCP-Protocol-Version", "2099-01-01"}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), MCP_UNSUPPORTED_VERSION);
+    CHECK_INT(err_code(), ERR_UNSUPPORTED_VERSION);
     data = json_object_get(json_object_get(reply, "error"), "data");
     CHECK_STR(json_string_value(json_object_get(data, "requested")), "2099-01-01");
     CHECK_STR(json_string_value(json_array_get(json_object_get(data, "supported"), 0)),
               "2026-07-28");
     run(f, &(struct rq){.body = PING_BODY, .h = {STD, "MCP-Protocol-Version", "2024-11-05"}});
-    CHECK_INT(err_code(), MCP_UNSUPPORTED_VERSION);
+    CHECK_INT(err_code(), ERR_UNSUPPORTED_VERSION);
     run(f, &(struct rq){.body = PING_BODY,
                         .h = {STD, "MCP-Protocol-Version", "2025-06-18", "MCP-Protocol-Version",
                               "2025-11-25"}});
@@ -327,13 +327,13 @@ static void test_modern(struct http_front *f)
     /* Mcp-Method: required, equal to the body, name case-insensitive, value case-sensitive. */
     run(f, &(struct rq){.body = MODERN_LIST, .h = {STD, "MCP-Protocol-Version", "2026-07-28"}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
     CHECK_INT(json_integer_value(json_object_get(reply, "id")), 3);
     run(f, &(struct rq){.body = MODERN_LIST, .h = {MODERN_H("prompts/list")}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
     run(f, &(struct rq){.body = MODERN_LIST, .h = {MODERN_H("TOOLS/LIST")}});
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
     run(f,
         &(struct rq){.body = MODERN_LIST,
                      .h = {STD, "MCP-Protocol-Version", "2026-07-28", "mcp-method", "tools/list"}});
@@ -344,11 +344,11 @@ static void test_modern(struct http_front *f)
     CHECK_INT(res.status, 200);
     /* The body alone makes it modern: the header rules apply even without the version header. */
     run(f, &(struct rq){.body = MODERN_LIST, .h = {STD, "Mcp-Method", "prompts/list"}});
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
     /* Missing MCP-Protocol-Version on a modern body: the core's -32020. */
     run(f, &(struct rq){.body = MODERN_LIST, .h = {STD, "Mcp-Method", "tools/list"}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
     /* Header 2026-07-28 against a _meta 2025-11-25 body: mismatch. */
     run(f,
         &(struct rq){.body = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\",\"params\":"
@@ -356,7 +356,7 @@ static void test_modern(struct http_front *f)
                              "\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}",
                      .h = {STD, "MCP-Protocol-Version", "2025-11-25", "Mcp-Method", "tools/list"}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
 
     /* Header version against an unsupported _meta version: the mismatch wins (-32020). */
     run(f,
@@ -365,7 +365,7 @@ static void test_modern(struct http_front *f)
                              "\"v999.0.0\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}",
                      .h = {MODERN_H("server/discover")}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
     /* Both unsupported and equal: -32022 echoing the request. */
     run(f, &(struct rq){
                .body = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"server/discover\","
@@ -373,7 +373,7 @@ static void test_modern(struct http_front *f)
                        "\"v999.0.0\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}",
                .h = {STD, "MCP-Protocol-Version", "v999.0.0", "Mcp-Method", "server/discover"}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), MCP_UNSUPPORTED_VERSION);
+    CHECK_INT(err_code(), ERR_UNSUPPORTED_VERSION);
 
     /* Mcp-Name on tools/call: plain, base64, wrong, missing, malformed. */
     run(f, &(struct rq){.body = MODERN_CALL, .h = {MODERN_H("tools/call"), "Mcp-Name", "echo"}});
@@ -388,26 +388,26 @@ static void test_modern(struct http_front *f)
     run(f, &(struct rq){.body = MODERN_CALL,
                         .h = {MODERN_H("tools/call"), "Mcp-Name", "wrong_tool_name"}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
     CHECK_INT(json_integer_value(json_object_get(reply, "id")), 4);
     run(f, &(struct rq){.body = MODERN_CALL, .h = {MODERN_H("tools/call")}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
     run(f, &(struct rq){.body = MODERN_CALL,
                         .h = {MODERN_H("tools/call"), "Mcp-Name", "=?base64?ZWNobw?="}});
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH); /* missing padding */
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH); /* missing padding */
     run(f, &(struct rq){.body = MODERN_CALL,
                         .h = {MODERN_H("tools/call"), "Mcp-Name", "=?base64?ZW!obw==?="}});
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
     run(f, &(struct rq){.body = MODERN_CALL,
                         .h = {MODERN_H("tools/call"), "Mcp-Name", "=?BASE64?ZWNobw==?="}});
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH); /* markers are case-sensitive: a literal */
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH); /* markers are case-sensitive: a literal */
     run(f, &(struct rq){.body = MODERN_CALL,
                         .h = {MODERN_H("tools/call"), "Mcp-Name", "=?base64?ZWNobzI=?="}});
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH); /* decodes to "echo2" */
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH); /* decodes to "echo2" */
     run(f, &(struct rq){.body = MODERN_CALL,
                         .h = {MODERN_H("tools/call"), "Mcp-Name", "echo", "Mcp-Name", "echo"}});
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
 
     /* Unknown method in modern mode: 404 with -32601 (the core's status). */
     run(f,
@@ -416,7 +416,7 @@ static void test_modern(struct http_front *f)
                     "}}",
             .h = {MODERN_H("foo/bar")}});
     CHECK_INT(res.status, 404);
-    CHECK_INT(err_code(), JSONRPC_METHOD_NOT_FOUND);
+    CHECK_INT(err_code(), ERR_METHOD_NOT_FOUND);
     /* server/discover answers. */
     run(f, &(struct rq){.body = "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"server/discover\","
                                 "\"params\":{" MODERN_META "}}",
@@ -563,7 +563,7 @@ int main(void)
     struct http_front *f, *fo, *fa;
 
     CHECK(s != NULL);
-    CHECK_INT(mcp_server_add_tool(s, &echo), 0);
+    CHECK_INT(mcp_server_add_tool(s, &echo, NULL), 0);
     snprintf(cfg.listen_host, sizeof(cfg.listen_host), "127.0.0.1");
     cfg.max_body_bytes = 4096;
     cfg.allowed_origins = " https://app.example.com , https://other.example.com";

@@ -41,10 +41,10 @@ static struct mcp_server *new_server(size_t extra)
 {
     struct mcp_server *s = mcp_server_new(&info);
     CHECK(s != NULL);
-    CHECK_INT(mcp_server_add_tool(s, &echo_tool), 0);
-    CHECK_INT(mcp_server_add_tool(s, &echo_tool), -1); /* duplicate name refused */
+    CHECK_INT(mcp_server_add_tool(s, &echo_tool, NULL), 0);
+    CHECK_INT(mcp_server_add_tool(s, &echo_tool, NULL), -1); /* duplicate name refused */
     for (size_t i = 0; i < extra; i++)
-        CHECK_INT(mcp_server_add_tool(s, &many_tools[i]), 0);
+        CHECK_INT(mcp_server_add_tool(s, &many_tools[i], NULL), 0);
     return s;
 }
 
@@ -374,7 +374,7 @@ static void test_required_capabilities(void)
 
     needy.name = "needy";
     needy.required_capabilities = (const char *const[]){"sampling", "roots", NULL};
-    CHECK_INT(mcp_server_add_tool(s, &needy), 0);
+    CHECK_INT(mcp_server_add_tool(s, &needy, NULL), 0);
     /* Modern, undeclared: -32021 naming each missing capability, HTTP 400, tool not run. */
     EXPECT(s, NULL, &http,
            "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"_meta\":{"

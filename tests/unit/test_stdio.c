@@ -65,7 +65,7 @@ static void start_server(void)
         log_set_level(LOG_OFF);
         slow.input_schema = json_pack("{s:s}", "type", "object");
         s = mcp_server_new(&info);
-        if (mcp_server_add_tool(s, &slow) < 0)
+        if (mcp_server_add_tool(s, &slow, NULL) < 0)
             _exit(3);
         _exit(stdio_run(s, &cfg));
     }
