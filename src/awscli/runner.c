@@ -55,6 +55,12 @@ static const char *env_get(const char *const *env, const char *name)
     return NULL;
 }
 
+bool runner_is_executable_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
 /*
  * Resolves argv[0] in the parent, as git's start_command does, so that the child only has one
  * execve to make. Relative and empty PATH entries are skipped: a server must not run programs
@@ -63,7 +69,6 @@ static const char *env_get(const char *const *env, const char *name)
 int runner_find_program(const char *name, const char *const *env, struct buf *path, struct err *e)
 {
     const char *dirs, *p;
-    struct stat st;
 
     if (!*name)
         return err_set(e, ERR_INTERNAL, "cannot run an empty program name");
@@ -83,7 +88,7 @@ int runner_find_program(const char *name, const char *const *env, struct buf *pa
             buf_reset(path);
             if (buf_add(path, p, len) < 0 || buf_addf(path, "/%s", name) < 0)
                 return err_set(e, ERR_INTERNAL, "out of memory");
-            if (stat(path->p, &st) == 0 && S_ISREG(st.st_mode) && access(path->p, X_OK) == 0)
+            if (runner_is_executable_file(path->p))
                 return 0;
         }
         p += len;

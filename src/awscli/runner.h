@@ -93,6 +93,9 @@ struct runner_result {
  */
 int runner_run(const struct runner_opts *o, struct runner_result *r, struct err *e) WUR;
 
+/* true when path names a regular file that this process may execute. */
+bool runner_is_executable_file(const char *path);
+
 /*
  * Finds a program as runner_run does: a name with '/' is taken as it is; otherwise the first
  * absolute entry of PATH (from env, NULL-terminated "NAME=value" strings; without one,
