@@ -25,7 +25,7 @@ struct mcp_server {
 
 bool mcp_version_supported(const char *v)
 {
-    for (size_t i = 0; v && i < sizeof(versions) / sizeof(versions[0]); i++)
+    for (size_t i = 0; v && i < ARRAY_SIZE(versions); i++)
         if (strcmp(v, versions[i]) == 0)
             return true;
     return false;
@@ -45,18 +45,28 @@ static bool version_at_least(const char *v, const char *min)
 
 static const char *version_static(const char *v)
 {
-    for (size_t i = 0; v && i < sizeof(versions) / sizeof(versions[0]); i++)
+    for (size_t i = 0; v && i < ARRAY_SIZE(versions); i++)
         if (strcmp(v, versions[i]) == 0)
             return versions[i];
     return NULL;
 }
 
-static json_t *versions_array(void)
+json_t *mcp_versions_json(void)
 {
     json_t *a = json_array();
-    for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
+    for (size_t i = 0; a && i < ARRAY_SIZE(versions); i++)
         json_array_append_new(a, json_string(versions[i]));
     return a;
+}
+
+int mcp_version_header_check(const char *header, const char *meta_version, struct err *e)
+{
+    if (header && strcmp(header, meta_version) == 0)
+        return 0;
+    return err_set(e, ERR_HEADER_MISMATCH,
+                   "Header mismatch: MCP-Protocol-Version header '%.40s' does not match _meta "
+                   "protocolVersion '%.40s'",
+                   header ? header : "(absent)", meta_version);
 }
 
 struct mcp_server *mcp_server_new(const struct mcp_server_info *info)
@@ -423,7 +433,7 @@ static void do_initialize(struct call *c, json_t *params, struct mcp_session *se
 static void do_discover(struct call *c, struct mcp_reply *out)
 {
     json_t *result = json_object();
-    json_object_set_new(result, "supportedVersions", versions_array());
+    json_object_set_new(result, "supportedVersions", mcp_versions_json());
     json_object_set_new(result, "capabilities", json_pack("{s:{}}", "tools"));
     if (c->s->info.instructions)
         json_object_set_new(result, "instructions", json_string(c->s->info.instructions));
@@ -444,6 +454,7 @@ static void handle_modern(struct call *c, const char *method, json_t *params, st
     json_t *v = json_object_get(meta, MCP_META_PROTOCOL_VERSION);
     json_t *caps = json_object_get(meta, MCP_META_CLIENT_CAPABILITIES);
     const char *requested = json_string_value(v);
+    struct err e = ERR_INIT;
 
     c->modern = true;
     c->version = MCP_VERSION_MODERN;
@@ -457,17 +468,13 @@ static void handle_modern(struct call *c, const char *method, json_t *params, st
      * "Server Validation"). This is checked before the version itself: a header that does not
      * match the body is a HeaderMismatch whatever either value is.
      */
-    if (c->x->http && (!c->x->header_version || strcmp(c->x->header_version, requested) != 0)) {
-        char msg[160];
-        snprintf(msg, sizeof(msg),
-                 "MCP-Protocol-Version header (%.20s) does not match _meta protocolVersion (%.40s)",
-                 c->x->header_version ? c->x->header_version : "absent", requested);
-        set_error(c, out, ERR_HEADER_MISMATCH, msg, NULL);
+    if (c->x->http && mcp_version_header_check(c->x->header_version, requested, &e) < 0) {
+        set_error(c, out, e.code, e.msg, NULL);
         return;
     }
     if (!mcp_version_is_modern(requested) || !version_static(requested)) {
         json_t *data =
-            json_pack("{s:o, s:s}", "supported", versions_array(), "requested", requested);
+            json_pack("{s:o, s:s}", "supported", mcp_versions_json(), "requested", requested);
         set_error(c, out, ERR_UNSUPPORTED_VERSION, "Unsupported protocol version", data);
         return;
     }

@@ -101,6 +101,15 @@ const char *mcp_message_modern_version(json_t *msg);
 /* true if `v` is a revision this server speaks. */
 bool mcp_version_supported(const char *v);
 bool mcp_version_is_modern(const char *v);
+/* Every revision served, newest first (supportedVersions, ERR_UNSUPPORTED_VERSION data). New
+ * reference, NULL when out of memory. */
+json_t *mcp_versions_json(void);
+/*
+ * The MCP-Protocol-Version header (NULL: absent) must say what the body's _meta says
+ * (streamable-http.mdx "Protocol Version Header", "Server Validation"). Returns 0 when it does,
+ * else -1 with e = ERR_HEADER_MISMATCH and the message for the client.
+ */
+int mcp_version_header_check(const char *header, const char *meta_version, struct err *e) WUR;
 /* For notifications/cancelled: the requestId it names (borrowed), else NULL. */
 json_t *mcp_cancelled_request_id(json_t *msg);
 

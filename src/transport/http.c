@@ -1,6 +1,7 @@
 #include "transport/http.h"
 
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,19 +233,6 @@ static bool printable(const char *p, size_t n)
     return true;
 }
 
-/* Every revision served, newest first, as the core reports it (for ERR_UNSUPPORTED_VERSION data).
- */
-static json_t *supported_versions(void)
-{
-    static const char *const all[] = {MCP_VERSION_2026_07_28, MCP_VERSION_2025_11_25,
-                                      MCP_VERSION_2025_06_18, MCP_VERSION_2025_03_26};
-    json_t *a = json_array();
-    for (size_t i = 0; a && i < sizeof(all) / sizeof(all[0]); i++)
-        if (mcp_version_supported(all[i]))
-            json_array_append_new(a, json_string(all[i]));
-    return a;
-}
-
 /* Where Mcp-Name comes from (streamable-http.mdx "Standard Request Headers"), or NULL. */
 static const char *name_source(const char *method)
 {
@@ -255,15 +243,17 @@ static const char *name_source(const char *method)
     return NULL;
 }
 
-static json_t *mismatch(json_t *id, struct http_response *res, const char *fmt, const char *a,
-                        const char *b)
+static void mismatch(json_t *id, struct http_response *res, const char *fmt, ...) PRINTF_LIKE(3, 4);
+static void mismatch(json_t *id, struct http_response *res, const char *fmt, ...)
 {
     char msg[300];
-    snprintf(msg, sizeof(msg), fmt, a, b);
-    set_error(res, 400, id, ERR_HEADER_MISMATCH, msg, NULL);
-    return NULL;
-}
+    va_list ap;
 
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    set_error(res, 400, id, ERR_HEADER_MISMATCH, msg, NULL);
+}
 /*
  * 2026-07-28 header validation (streamable-http.mdx "Server Validation"): Mcp-Method on every
  * request, Mcp-Name where the method has a name, each equal to the body. Returns 0, or -1 with
@@ -286,16 +276,15 @@ static int check_modern_headers(const struct http_request *req, json_t *msg,
         return 0; /* a response or an invalid message: the core answers it */
     if (http_header_count(req->headers, req->nheaders, "Mcp-Method") > 1 ||
         http_header_count(req->headers, req->nheaders, "Mcp-Name") > 1) {
-        mismatch(id, res, "Header mismatch: %s%s header sent more than once",
+        mismatch(id, res, "Header mismatch: %s header sent more than once",
                  http_header_count(req->headers, req->nheaders, "Mcp-Method") > 1 ? "Mcp-Method"
-                                                                                  : "Mcp-Name",
-                 "");
+                                                                                  : "Mcp-Name");
         return -1;
     }
     if (!hm) {
         if (!json_object_get(msg, "id"))
             return 0; /* notifications: no header rules in 2026-07-28 */
-        mismatch(id, res, "Header mismatch: the Mcp-Method header is required%s%s", "", "");
+        mismatch(id, res, "Header mismatch: the Mcp-Method header is required");
         return -1;
     }
     {
@@ -319,23 +308,20 @@ static int check_modern_headers(const struct http_request *req, json_t *msg,
     body_name = json_object_get(json_object_get(msg, "params"), src);
     if (!json_is_string(body_name)) {
         if (hn) {
-            mismatch(id, res,
-                     "Header mismatch: Mcp-Name header sent but params.%s is not a "
-                     "string%s",
-                     src, "");
+            mismatch(id, res, "Header mismatch: Mcp-Name header sent but params.%s is not a string",
+                     src);
             return -1;
         }
         return 0; /* the core reports the missing name */
     }
     if (!hn) {
-        mismatch(id, res, "Header mismatch: the Mcp-Name header is required for %s%s", method, "");
+        mismatch(id, res, "Header mismatch: the Mcp-Name header is required for %s", method);
         return -1;
     }
     if (http_header_value_decode(hn, &decoded, &dlen) < 0) {
         mismatch(id, res,
                  "Header mismatch: Mcp-Name header value is malformed (invalid characters or "
-                 "invalid base64)%s%s",
-                 "", "");
+                 "invalid base64)");
         goto out;
     }
     if (dlen != json_string_length(body_name) ||
@@ -378,7 +364,8 @@ static void handle_post(struct http_front *f, const struct http_request *req,
 {
     const char *ct = http_header_get(req->headers, req->nheaders, "Content-Type");
     const char *hv_raw = http_header_get(req->headers, req->nheaders, "MCP-Protocol-Version");
-    char hv[16] = {0};
+    char hv[65] = {0};
+    struct err e = ERR_INIT;
     json_error_t jerr;
     json_t *msg = NULL, *id = NULL;
     struct mcp_reply reply = {0};
@@ -435,29 +422,19 @@ static void handle_post(struct http_front *f, const struct http_request *req,
                       "Bad Request: invalid MCP-Protocol-Version header", NULL);
             goto out;
         }
-        if (n < sizeof(hv)) {
-            memcpy(hv, p, n);
-            hv[n] = '\0';
-        }
+        memcpy(hv, p, n); /* n <= 64 */
+        hv[n] = '\0';
         /* streamable-http.mdx "Protocol Version Header": the header MUST equal the body's
          * _meta version, checked before support so that a mismatch is always ERR_HEADER_MISMATCH.
          */
         mv = json_is_object(msg) ? mcp_message_modern_version(msg) : NULL;
-        if (mv && (strlen(mv) != n || memcmp(mv, p, n) != 0)) {
-            char m[200];
-            snprintf(m, sizeof(m),
-                     "Header mismatch: MCP-Protocol-Version header '%s' does not match "
-                     "_meta protocolVersion '%.40s'",
-                     hv[0] ? hv : "(invalid)", mv);
-            set_error(res, 400, id, ERR_HEADER_MISMATCH, m, NULL);
+        if (mv && mcp_version_header_check(hv, mv, &e) < 0) {
+            set_error(res, 400, id, e.code, e.msg, NULL);
             goto out;
         }
-        if (!hv[0] || !mcp_version_supported(hv)) {
-            char requested[80];
-            snprintf(requested, sizeof(requested), "%.*s", (int)n, p);
-            set_error(
-                res, 400, id, ERR_UNSUPPORTED_VERSION, "Unsupported protocol version",
-                json_pack("{s:o, s:s}", "supported", supported_versions(), "requested", requested));
+        if (!mcp_version_supported(hv)) {
+            set_error(res, 400, id, ERR_UNSUPPORTED_VERSION, "Unsupported protocol version",
+                      json_pack("{s:o, s:s}", "supported", mcp_versions_json(), "requested", hv));
             goto out;
         }
         x.header_version = hv;

@@ -1,6 +1,7 @@
 #include "transport/lambda_event.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,11 +10,16 @@
 #include "buf.h"
 #include "banned.h"
 
-static void malformed(struct lambda_event *ev, int status, const char *fmt, const char *detail)
+static void malformed(struct lambda_event *ev, int status, const char *fmt, ...) PRINTF_LIKE(3, 4);
+static void malformed(struct lambda_event *ev, int status, const char *fmt, ...)
 {
+    va_list ap;
+
     ev->kind = LAMBDA_EVENT_MALFORMED;
     ev->status = status;
-    snprintf(ev->why, sizeof(ev->why), fmt, detail ? detail : "");
+    va_start(ap, fmt);
+    vsnprintf(ev->why, sizeof(ev->why), fmt, ap);
+    va_end(ap);
 }
 
 static void parse_function_url(json_t *root, long long deadline_ms, struct lambda_event *ev)
@@ -31,16 +37,15 @@ static void parse_function_url(json_t *root, long long deadline_ms, struct lambd
     size_t n = 0;
 
     if (!method || !*method) {
-        malformed(ev, 400, "malformed Function URL event: requestContext.http.method is missing%s",
-                  NULL);
+        malformed(ev, 400, "malformed Function URL event: requestContext.http.method is missing");
         return;
     }
     if (headers && !json_is_null(headers) && !json_is_object(headers)) {
-        malformed(ev, 400, "malformed Function URL event: headers is not an object%s", NULL);
+        malformed(ev, 400, "malformed Function URL event: headers is not an object");
         return;
     }
     if (body && !json_is_null(body) && !json_is_string(body)) {
-        malformed(ev, 400, "malformed Function URL event: body is not a string%s", NULL);
+        malformed(ev, 400, "malformed Function URL event: body is not a string");
         return;
     }
     if (!path)
@@ -48,7 +53,7 @@ static void parse_function_url(json_t *root, long long deadline_ms, struct lambd
 
     ev->headers = calloc(json_object_size(headers) + 1, sizeof(*ev->headers));
     if (!ev->headers) {
-        malformed(ev, 500, "out of memory%s", NULL);
+        malformed(ev, 500, "out of memory");
         return;
     }
     json_object_foreach(headers, key, value)
@@ -76,7 +81,7 @@ static void parse_function_url(json_t *root, long long deadline_ms, struct lambd
         }
         if (bad) {
             buf_release(&b);
-            malformed(ev, 500, "out of memory%s", NULL);
+            malformed(ev, 500, "out of memory");
             return;
         }
         ev->cookie = buf_take(&b, NULL);
@@ -97,8 +102,7 @@ static void parse_function_url(json_t *root, long long deadline_ms, struct lambd
             if (!ev->body) {
                 malformed(ev, 400,
                           "malformed Function URL event: isBase64Encoded is true but the body "
-                          "is not valid base64%s",
-                          NULL);
+                          "is not valid base64");
                 return;
             }
             text = ev->body;
@@ -122,7 +126,7 @@ void lambda_event_parse(const char *data, size_t len, bool truncated, long long 
     ev->kind = LAMBDA_EVENT_MALFORMED;
     ev->req.deadline_ms = deadline_ms; /* for every kind: direct invokes run tools too */
     if (truncated) {
-        malformed(ev, 413, "event larger than %s bytes", "7340032");
+        malformed(ev, 413, "event larger than %d bytes", CAP_LAMBDA_EVENT);
         return;
     }
     ev->root = json_loadb(data, len, JSON_ALLOW_NUL, &jerr);
@@ -151,8 +155,7 @@ void lambda_event_parse(const char *data, size_t len, bool truncated, long long 
     }
     malformed(ev, 400,
               "event is neither a Function URL request (payload format 2.0) nor a JSON-RPC "
-              "message%s",
-              NULL);
+              "message");
 }
 
 void lambda_event_release(struct lambda_event *ev)
