@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "log.h"
 #include "banned.h"
 
@@ -221,9 +222,9 @@ int config_load(struct config *c, int argc, char **argv, struct err *e)
     c->listen_port = CONFIG_DEFAULT_PORT;
     c->aws_cli = "aws";
     c->timeout_s = CONFIG_DEFAULT_TIMEOUT_S;
-    c->max_output_bytes = CONFIG_DEFAULT_MAX_OUTPUT;
+    c->max_output_bytes = CAP_CLI_STDOUT;
     c->max_concurrent = (int)(cpu_count() * 2);
-    c->max_body_bytes = 1024 * 1024;
+    c->max_body_bytes = CAP_HTTP_BODY;
     c->proxy_service = "lambda";
     c->log_level = LOG_INFO;
 
@@ -259,7 +260,7 @@ int config_load(struct config *c, int argc, char **argv, struct err *e)
         }
         eq = strchr(a, '=');
         alen = eq ? (size_t)(eq - a) : strlen(a);
-        for (size_t k = 0; k < sizeof(options) / sizeof(options[0]); k++) {
+        for (size_t k = 0; k < ARRAY_SIZE(options); k++) {
             if (options[k].flag && strlen(options[k].flag) == alen &&
                 strncmp(options[k].flag, a, alen) == 0) {
                 o = &options[k];
@@ -280,7 +281,7 @@ int config_load(struct config *c, int argc, char **argv, struct err *e)
         flag_names[o->id] = o->flag;
     }
 
-    for (size_t k = 0; k < sizeof(options) / sizeof(options[0]); k++) {
+    for (size_t k = 0; k < ARRAY_SIZE(options); k++) {
         const struct option_def *o = &options[k];
         const char *v = flag_values[o->id], *name = flag_names[o->id];
         if (!v && o->env) {

@@ -23,7 +23,7 @@ int log_level_parse(const char *s, enum log_level *out)
     } names[] = {{"debug", LOG_DEBUG},  {"info", LOG_INFO},   {"warn", LOG_WARN},
                  {"warning", LOG_WARN}, {"error", LOG_ERROR}, {"off", LOG_OFF},
                  {"trace", LOG_DEBUG},  {"fatal", LOG_ERROR}};
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
         if (strcasecmp(s, names[i].name) == 0) {
             *out = names[i].level;
             return 0;

@@ -231,7 +231,7 @@ static const char *loading_scheme(const char *w)
         const char *p = v[j];
         while (*p == ' ' || *p == '\t')
             p++;
-        for (size_t k = 0; k < sizeof(loading_schemes) / sizeof(loading_schemes[0]); k++)
+        for (size_t k = 0; k < ARRAY_SIZE(loading_schemes); k++)
             if (strncasecmp(p, loading_schemes[k], strlen(loading_schemes[k])) == 0)
                 return loading_schemes[k];
     }
@@ -265,7 +265,7 @@ static bool valid_region(const char *s)
 
 static const struct global_opt *global_exact(const char *name, size_t len)
 {
-    for (size_t i = 0; i < sizeof(globals) / sizeof(globals[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(globals); i++)
         if (strlen(globals[i].name) == len && strncmp(globals[i].name, name, len) == 0)
             return &globals[i];
     return NULL;
@@ -283,7 +283,7 @@ static const struct global_opt *global_resolve(const char *name, size_t len, boo
     *ambiguous = false;
     if (g)
         return g;
-    for (size_t i = 0; i < sizeof(globals) / sizeof(globals[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(globals); i++) {
         if (strncmp(globals[i].name, name, len) == 0) {
             found = &globals[i];
             count++;
@@ -331,13 +331,13 @@ static int check_word(char *const *words, size_t n, size_t i, struct err *e)
         return 0;
 
     len = strcspn(w, "=");
-    for (size_t k = 0; k < sizeof(globals) / sizeof(globals[0]); k++)
+    for (size_t k = 0; k < ARRAY_SIZE(globals); k++)
         if (globals[k].refused && abbreviates(w, len, globals[k].name))
             return err_set(e, ERR_INVALID_PARAMS, "'%.*s' %s %s, which is never allowed: %s",
                            (int)(len < QUOTE_MAX ? len : QUOTE_MAX), w,
                            strlen(globals[k].name) == len ? "is" : "abbreviates", globals[k].name,
                            globals[k].refused);
-    for (size_t k = 0; k < sizeof(refused_opts) / sizeof(refused_opts[0]); k++)
+    for (size_t k = 0; k < ARRAY_SIZE(refused_opts); k++)
         if (abbreviates(w, len, refused_opts[k].name))
             return err_set(e, ERR_INVALID_PARAMS, "'%.*s' %s %s, which is never allowed: %s",
                            (int)(len < QUOTE_MAX ? len : QUOTE_MAX), w,
@@ -413,7 +413,7 @@ static const struct pattern *match_any(const struct pattern *ps, size_t n, const
 
 static const char *hard_refusal(const char *svc, const char *op)
 {
-    for (size_t i = 0; i < sizeof(hard_rules) / sizeof(hard_rules[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(hard_rules); i++)
         if (glob_match(hard_rules[i].svc, svc) && glob_match(hard_rules[i].op, op))
             return hard_rules[i].reason;
     if (cli_op_streams(svc, op))
@@ -423,7 +423,7 @@ static const char *hard_refusal(const char *svc, const char *op)
 
 static bool default_allows(const char *svc, const char *op)
 {
-    for (size_t i = 0; i < sizeof(default_allow) / sizeof(default_allow[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(default_allow); i++)
         if (strcmp(default_allow[i].svc, svc) == 0 && glob_match(default_allow[i].op, op))
             return true;
     return false;

@@ -43,10 +43,6 @@
 #include "buf.h"
 #include "err.h"
 
-/* Named caps for the AWS CLI (the tool may lower stdout through AWSCLI_MCP_MAX_OUTPUT_BYTES). */
-#define CAP_CLI_STDOUT (256 * 1024)
-#define CAP_CLI_STDERR (64 * 1024)
-
 struct runner_opts {
     /* NULL-terminated; argv[0] is the program (path, or name looked up in PATH). Borrowed. */
     const char *const *argv;

@@ -38,6 +38,9 @@ static void copy_header_value(char *dst, size_t cap, const char *v, size_t n)
     dst[n] = '\0';
 }
 
+/* Where a header value goes in struct lambda_rapi, and its room. */
+#define FIELD(f) offsetof(struct lambda_rapi, f), sizeof(((struct lambda_rapi *)0)->f)
+
 static size_t on_header(char *p, size_t size, size_t n, void *opaque)
 {
     struct lambda_rapi *r = opaque;
@@ -46,16 +49,16 @@ static size_t on_header(char *p, size_t size, size_t n, void *opaque)
         const char *name;
         size_t off, cap;
     } wanted[] = {
-        {"lambda-runtime-aws-request-id", offsetof(struct lambda_rapi, request_id), 128},
-        {"lambda-runtime-deadline-ms", offsetof(struct lambda_rapi, deadline), 32},
-        {"lambda-runtime-trace-id", offsetof(struct lambda_rapi, trace_id), 512},
-        {"lambda-runtime-invoked-function-arn", offsetof(struct lambda_rapi, function_arn), 256},
+        {"lambda-runtime-aws-request-id", FIELD(request_id)},
+        {"lambda-runtime-deadline-ms", FIELD(deadline)},
+        {"lambda-runtime-trace-id", FIELD(trace_id)},
+        {"lambda-runtime-invoked-function-arn", FIELD(function_arn)},
     };
     const char *colon = memchr(p, ':', len);
 
     if (!colon)
         return len;
-    for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(wanted); i++) {
         size_t nl = strlen(wanted[i].name);
         if ((size_t)(colon - p) == nl && strncasecmp(p, wanted[i].name, nl) == 0) {
             copy_header_value((char *)r + wanted[i].off, wanted[i].cap, colon + 1, len - nl - 1);

@@ -125,7 +125,7 @@ static int call_progress(const struct tool *t, const struct tool_ctx *ctx, json_
 {
     static const double steps[] = {0, 50, 100};
     (void)t, (void)args;
-    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
         if (i > 0 && sleep_cancellable(ctx, 50))
             return text_result(r, "Cancelled", true, e);
         if (ctx->progress)
@@ -228,7 +228,7 @@ static struct fixture fixtures[] = {
 static int register_fixtures(struct mcp_server *s, const struct config *cfg)
 {
     (void)cfg;
-    for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(fixtures); i++) {
         json_error_t jerr;
         struct tool *t = &fixtures[i].tool;
         t->input_schema = json_loads(fixtures[i].schema, 0, &jerr);
@@ -245,7 +245,7 @@ static int register_fixtures(struct mcp_server *s, const struct config *cfg)
 int main(int argc, char **argv)
 {
     int rc = app_main(argc, argv, register_fixtures);
-    for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(fixtures); i++)
         json_decref(fixtures[i].tool.input_schema);
     return rc;
 }
