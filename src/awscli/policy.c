@@ -158,7 +158,10 @@ static const struct hard_rule hard_rules[] = {
     {"secretsmanager", "batch-get-secret-value", "it hands out secrets"},
 };
 
-/* The read-only default of the design ("The tool"), matching the IAM role in terraform/. */
+/*
+ * The read-only default of the design ("The tool"). An IAM role for the Lambda deployment
+ * should grant no more than this.
+ */
 static const struct {
     const char *svc, *op;
 } default_allow[] = {
