@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "utf8.h"
+#include "alloc.h"
 #include "banned.h"
 
 static bool is_control(unsigned char c)
@@ -110,7 +111,7 @@ static int end_word(struct splitter *sp)
         return 0;
     if (sp->w.n > ARGV_MAX_WORDS)
         return too_many_words(sp->e);
-    copy = malloc(sp->wl + 1);
+    copy = xmalloc(sp->wl + 1);
     if (!copy)
         return err_set(sp->e, ERR_INTERNAL, "out of memory");
     memcpy(copy, sp->scratch, sp->wl);
@@ -244,8 +245,8 @@ int argv_split(const char *cmd, struct argv_words *out, struct err *e)
      * Every word is at most as long as the command, and there can be one word more than the
      * limit before the leading "aws" is dropped; +1 for the terminating NULL.
      */
-    sp.scratch = malloc(sp.len + 1);
-    sp.w.v = calloc(ARGV_MAX_WORDS + 2, sizeof(*sp.w.v));
+    sp.scratch = xmalloc(sp.len + 1);
+    sp.w.v = xcalloc(ARGV_MAX_WORDS + 2, sizeof(*sp.w.v));
     if (!sp.scratch || !sp.w.v) {
         err_set(e, ERR_INTERNAL, "out of memory");
         goto out;

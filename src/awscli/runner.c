@@ -21,6 +21,7 @@
 #include "log.h"
 #include "utf8.h"
 
+#include "alloc.h"
 #include "banned.h"
 
 #define CANCEL_POLL_MS 50    /* promised in runner.h: *cancel is looked at this often */
@@ -391,7 +392,7 @@ int runner_run(const struct runner_opts *o, struct runner_result *r, struct err 
                 err_errno_text(errno, why, sizeof(why)));
         goto out;
     }
-    chunk = malloc(READ_CHUNK);
+    chunk = xmalloc(READ_CHUNK);
     if (!chunk) {
         err_set(e, ERR_INTERNAL, "out of memory");
         goto out;

@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "mcp/jsonrpc.h"
+#include "alloc.h"
 #include "banned.h"
 
 /* tools/list page size. One tool ships today; the cursor machinery keeps big registries honest. */
@@ -71,7 +72,7 @@ int mcp_version_header_check(const char *header, const char *meta_version, struc
 
 struct mcp_server *mcp_server_new(const struct mcp_server_info *info)
 {
-    struct mcp_server *s = calloc(1, sizeof(*s));
+    struct mcp_server *s = xcalloc(1, sizeof(*s));
     if (s)
         s->info = *info;
     return s;
@@ -94,7 +95,7 @@ int mcp_server_add_tool(struct mcp_server *s, const struct tool *t, struct err *
         return err_set(e, ERR_INVALID_PARAMS, "a tool named '%s' is registered already", t->name);
     if (s->ntools == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 8;
-        const struct tool **p = realloc(s->tools, cap * sizeof(*p));
+        const struct tool **p = xrealloc(s->tools, cap * sizeof(*p));
         if (!p)
             return err_set(e, ERR_INTERNAL, "out of memory registering tool '%s'", t->name);
         s->tools = p;

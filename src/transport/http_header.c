@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "base64.h"
+#include "alloc.h"
 #include "banned.h"
 
 bool http_is_ows(char c)
@@ -58,7 +59,7 @@ int http_header_value_decode(const char *value, char **out, size_t *len)
         *out = base64_decode(p + 9, n - 11, len);
         return *out ? 0 : -1;
     }
-    copy = malloc(n + 1);
+    copy = xmalloc(n + 1);
     if (!copy)
         return -1;
     /* RFC 9110 field values: visible ASCII, space, tab. Anything else must come as base64. */

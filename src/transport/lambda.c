@@ -12,6 +12,7 @@
 #include "transport/lambda_event.h"
 #include "transport/lambda_rapi.h"
 #include "transport/lambda_reply.h"
+#include "alloc.h"
 #include "banned.h"
 
 bool lambda_mode_requested(int argc, char **argv)
@@ -78,7 +79,7 @@ static char *invocation_payload(struct lambda_rt *rt, struct lambda_event *ev, i
             text = lambda_reply_fit_jsonrpc(reply.msg, LAMBDA_MAX_RESPONSE_BYTES, len);
         } else {
             /* A notification: AWS's Lambda MCP clients take `{}` as "no reply". */
-            text = strdup("{}");
+            text = xstrdup("{}");
             *len = 2;
         }
         json_decref(reply.msg);

@@ -8,6 +8,7 @@
 
 #include "base64.h"
 #include "buf.h"
+#include "alloc.h"
 #include "banned.h"
 
 static void malformed(struct lambda_event *ev, int status, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -51,7 +52,7 @@ static void parse_function_url(json_t *root, long long deadline_ms, struct lambd
     if (!path)
         path = json_string_value(json_object_get(http, "path"));
 
-    ev->headers = calloc(json_object_size(headers) + 1, sizeof(*ev->headers));
+    ev->headers = xcalloc(json_object_size(headers) + 1, sizeof(*ev->headers));
     if (!ev->headers) {
         malformed(ev, 500, "out of memory");
         return;
