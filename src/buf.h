@@ -19,6 +19,14 @@
 /* Named caps, so that every limit in the program has one home. */
 #define CAP_HTTP_BODY  (1024 * 1024)     /* largest MCP request body accepted over HTTP */
 #define CAP_STDIO_LINE (4 * 1024 * 1024) /* largest MCP message accepted on one stdio line */
+#define CAP_CLI_STDOUT                                                                             \
+    (256 * 1024)                   /* AWS CLI stdout kept per call (AWSCLI_MCP_MAX_OUTPUT_BYTES)   \
+                                    */
+#define CAP_CLI_STDERR (64 * 1024) /* AWS CLI stderr kept per call */
+/* Open files and file size of an AWS CLI process (it keeps about 10 open and writes only small
+ * cache files in its private HOME). */
+#define CAP_CLI_FILES     256
+#define CAP_CLI_FILE_SIZE ((size_t)64 * 1024 * 1024)
 
 struct buf {
     char *p;

@@ -164,6 +164,7 @@ static bool home_try(const char *dir)
 static void home_create(void)
 {
     const char *tmp = getenv("TMPDIR");
+    char why[128];
 
     if ((tmp && home_try(tmp)) || home_try("/tmp")) {
         home_ok = true;
@@ -171,8 +172,8 @@ static void home_create(void)
         atexit(home_remove);
         return;
     }
-    err_set(&home_err, -32603, "cannot create a private HOME directory under %s: %s",
-            tmp ? tmp : "/tmp", strerror(errno));
+    err_set(&home_err, ERR_INTERNAL, "cannot create a private HOME directory under %s: %s",
+            tmp ? tmp : "/tmp", err_errno_text(errno, why, sizeof(why)));
     home_path[0] = '\0';
 }
 

@@ -1,4 +1,4 @@
-#include "policy.h"
+#include "awscli/policy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -7,11 +7,8 @@
 #include "alloc.h"
 #include "awscli/policy_ops.h"
 #include "buf.h"
-
+#include "alloc.h"
 #include "banned.h"
-
-#define E_PARAMS   (-32602)
-#define E_INTERNAL (-32603)
 
 /* How much of an offending word a message quotes; err.msg has 256 bytes in all. */
 #define QUOTE_MAX  48
@@ -82,7 +79,10 @@ static const struct {
 /* Value prefixes that make the CLI read a local file (paramfile) or fetch a URL. */
 static const char *const loading_schemes[] = {"file://", "fileb://", "http://", "https://"};
 
-/* The read-only default of the design ("The tool"), matching the IAM role in terraform/. */
+/*
+ * The read-only default of the design ("The tool"). An IAM role for the Lambda deployment
+ * should grant no more than this.
+ */
 static const struct {
     const char *svc, *op;
 } default_allow[] = {
@@ -157,7 +157,7 @@ static const char *loading_scheme(const char *w)
         const char *p = v[j];
         while (*p == ' ' || *p == '\t')
             p++;
-        for (size_t k = 0; k < sizeof(loading_schemes) / sizeof(loading_schemes[0]); k++)
+        for (size_t k = 0; k < ARRAY_SIZE(loading_schemes); k++)
             if (strncasecmp(p, loading_schemes[k], strlen(loading_schemes[k])) == 0)
                 return loading_schemes[k];
     }
@@ -219,7 +219,7 @@ static bool valid_region(const char *s)
 
 static const struct global_opt *global_exact(const char *name, size_t len)
 {
-    for (size_t i = 0; i < sizeof(globals) / sizeof(globals[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(globals); i++)
         if (strlen(globals[i].name) == len && strncmp(globals[i].name, name, len) == 0)
             return &globals[i];
     return NULL;
@@ -237,7 +237,7 @@ static const struct global_opt *global_resolve(const char *name, size_t len, boo
     *ambiguous = false;
     if (g)
         return g;
-    for (size_t i = 0; i < sizeof(globals) / sizeof(globals[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(globals); i++) {
         if (strncmp(globals[i].name, name, len) == 0) {
             found = &globals[i];
             count++;
@@ -266,7 +266,7 @@ static int follow_refusal(char *const *words, size_t n, struct err *e)
     for (size_t i = 0; i < n; i++) {
         size_t len = strcspn(words[i], "=");
         if (len >= 3 && abbreviates(words[i], len, "--follow"))
-            return err_set(e, E_PARAMS,
+            return err_set(e, ERR_INVALID_PARAMS,
                            "'logs tail %.*s' is not allowed: --follow never ends; run logs tail "
                            "GROUP --since 10m again for newer events",
                            QUOTE_MAX, words[i]);
@@ -287,20 +287,20 @@ static int check_word(char *const *words, size_t n, size_t i, struct err *e)
     const struct global_opt *g;
 
     if ((scheme = loading_scheme(w)) != NULL)
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "'%.*s' starts with '%s', which would make the AWS CLI load a file or "
                        "URL; this tool never reads local files or URLs: give the value inline",
                        QUOTE_MAX, w, scheme);
     if (strcasecmp(w, "help") == 0 || strcmp(w, "-h") == 0)
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "'help' is not available here: the tool description lists what is "
                        "allowed; for an operation's parameters rely on the AWS CLI reference");
     if (strcmp(w, "--") == 0)
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "a bare '--' is not allowed: the AWS CLI would take every later word as "
                        "a positional argument");
     if (unicode_dash(w))
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "'%.*s' starts with a Unicode dash, not '-': write options with ASCII "
                        "'--' (--name), and such a value as --name=VALUE",
                        QUOTE_MAX, w);
@@ -309,7 +309,7 @@ static int check_word(char *const *words, size_t n, size_t i, struct err *e)
         if (negative_number(w) && i > 0 && strncmp(words[i - 1], "--", 2) == 0 &&
             !strchr(words[i - 1], '='))
             return 0;
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "'%.*s' starts with a single '-': short options and option clusters are "
                        "not allowed here; write options in full (--name) and a value that "
                        "starts with '-' as --name=VALUE",
@@ -319,32 +319,32 @@ static int check_word(char *const *words, size_t n, size_t i, struct err *e)
         return 0;
 
     len = strcspn(w, "=");
-    for (size_t k = 0; k < sizeof(globals) / sizeof(globals[0]); k++)
+    for (size_t k = 0; k < ARRAY_SIZE(globals); k++)
         if (globals[k].refused && abbreviates(w, len, globals[k].name))
-            return err_set(e, E_PARAMS, "'%.*s' %s %s, which is never allowed: %s",
+            return err_set(e, ERR_INVALID_PARAMS, "'%.*s' %s %s, which is never allowed: %s",
                            (int)(len < QUOTE_MAX ? len : QUOTE_MAX), w,
                            strlen(globals[k].name) == len ? "is" : "abbreviates", globals[k].name,
                            globals[k].refused);
-    for (size_t k = 0; k < sizeof(refused_opts) / sizeof(refused_opts[0]); k++)
+    for (size_t k = 0; k < ARRAY_SIZE(refused_opts); k++)
         if (abbreviates(w, len, refused_opts[k].name))
-            return err_set(e, E_PARAMS, "'%.*s' %s %s, which is never allowed: %s",
+            return err_set(e, ERR_INVALID_PARAMS, "'%.*s' %s %s, which is never allowed: %s",
                            (int)(len < QUOTE_MAX ? len : QUOTE_MAX), w,
                            strlen(refused_opts[k].name) == len ? "is" : "abbreviates",
                            refused_opts[k].name, refused_opts[k].reason);
 
     g = global_resolve(w, len, &ambiguous);
     if (ambiguous)
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "'%.*s' is an ambiguous abbreviation of the AWS CLI's global options: "
                        "write options in full",
                        (int)(len < QUOTE_MAX ? len : QUOTE_MAX), w);
     if (g && strcmp(g->name, "--region") == 0) {
         const char *value = w[len] == '=' ? w + len + 1 : (i + 1 < n ? words[i + 1] : NULL);
         if (!value)
-            return err_set(e, E_PARAMS, "'%.*s' needs a value, e.g. --region us-east-1", QUOTE_MAX,
-                           w);
+            return err_set(e, ERR_INVALID_PARAMS, "'%.*s' needs a value, e.g. --region us-east-1",
+                           QUOTE_MAX, w);
         if (!valid_region(value))
-            return err_set(e, E_PARAMS,
+            return err_set(e, ERR_INVALID_PARAMS,
                            "'%.*s' is not a region name: use a name like us-east-1 (letters, "
                            "digits, '-')",
                            QUOTE_MAX, value);
@@ -365,14 +365,14 @@ static int skip_global(char *const *words, size_t n, size_t *i, const char *wher
     const struct global_opt *g = global_exact(w, len);
 
     if (!g)
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "unknown option '%.*s' %s: only the AWS CLI's global options written in "
                        "full (--region, --output, --query, ...) may stand there; put the "
                        "operation's options after the operation",
                        QUOTE_MAX, w, where);
     if (!g->takes_value) {
         if (w[len] == '=')
-            return err_set(e, E_PARAMS, "'%s' takes no value", g->name);
+            return err_set(e, ERR_INVALID_PARAMS, "'%s' takes no value", g->name);
         *i += 1;
         return 0;
     }
@@ -381,10 +381,11 @@ static int skip_global(char *const *words, size_t n, size_t *i, const char *wher
         return 0;
     }
     if (*i + 1 >= n)
-        return err_set(e, E_PARAMS, "'%s' needs a value", g->name);
+        return err_set(e, ERR_INVALID_PARAMS, "'%s' needs a value", g->name);
     if (words[*i + 1][0] == '-')
-        return err_set(e, E_PARAMS, "the value of '%s' may not start with '-' here: write %s=VALUE",
-                       g->name, g->name);
+        return err_set(e, ERR_INVALID_PARAMS,
+                       "the value of '%s' may not start with '-' here: write %s=VALUE", g->name,
+                       g->name);
     *i += 2;
     return 0;
 }
@@ -442,7 +443,7 @@ static bool allowed_exactly(const struct policy *p, const char *svc, const char 
 
 static bool default_allows(const char *svc, const char *op)
 {
-    for (size_t i = 0; i < sizeof(default_allow) / sizeof(default_allow[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(default_allow); i++)
         if (strcmp(default_allow[i].svc, svc) == 0 && glob_match(default_allow[i].op, op))
             return true;
     return false;
@@ -456,7 +457,7 @@ int policy_check(const struct policy *p, char *const *words, size_t n, struct er
     const struct policy_op *c;
 
     if (!p || !words || n == 0)
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "empty command: give one AWS CLI command such as 'logs "
                        "describe-log-groups'");
     for (size_t k = 0; k < n; k++)
@@ -467,12 +468,12 @@ int policy_check(const struct policy *p, char *const *words, size_t n, struct er
         if (skip_global(words, n, &i, "before the service", e) < 0)
             return -1;
     if (i >= n)
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "no service given: write e.g. 'logs describe-log-groups' (allowed: %s)",
                        DEFAULT_SHORT);
     svc = words[i++];
     if (!valid_name(svc))
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "'%.*s' is not an AWS CLI service name (lower-case letters, digits and "
                        "'-'), e.g. logs or cloudwatch",
                        NAME_QUOTE, svc);
@@ -480,13 +481,13 @@ int policy_check(const struct policy *p, char *const *words, size_t n, struct er
         if (skip_global(words, n, &i, "between the service and the operation", e) < 0)
             return -1;
     if (i >= n)
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "no operation given after '%.*s': write e.g. '%.*s describe-...' "
                        "(allowed: %s)",
                        NAME_QUOTE, svc, NAME_QUOTE, svc, DEFAULT_SHORT);
     op = words[i];
     if (!valid_name(op))
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "'%.*s' is not an AWS CLI operation name (lower-case letters, digits and "
                        "'-'), e.g. describe-log-groups",
                        QUOTE_MAX, op);
@@ -495,25 +496,26 @@ int policy_check(const struct policy *p, char *const *words, size_t n, struct er
         return -1;
     reason = hard_refusal(svc, op);
     if (reason)
-        return err_set(e, E_PARAMS, "'%.*s %.*s' is never allowed here: %s", NAME_QUOTE, svc,
-                       NAME_QUOTE, op, reason);
+        return err_set(e, ERR_INVALID_PARAMS, "'%.*s %.*s' is never allowed here: %s", NAME_QUOTE,
+                       svc, NAME_QUOTE, op, reason);
     hit = match_any(p->deny, p->ndeny, svc, op);
     if (hit)
-        return err_set(e, E_PARAMS, "'%.*s %.*s' is refused by the server's deny pattern '%s:%s'",
-                       NAME_QUOTE, svc, NAME_QUOTE, op, hit->svc, hit->op);
+        return err_set(e, ERR_INVALID_PARAMS,
+                       "'%.*s %.*s' is refused by the server's deny pattern '%s:%s'", NAME_QUOTE,
+                       svc, NAME_QUOTE, op, hit->svc, hit->op);
     c = op_class(svc, op);
     if (c && c->cls == OP_SECRET) {
         if (allowed_exactly(p, svc, op))
             return 0;
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "'%.*s %.*s' is not allowed: %s; the operator may allow it only by "
                        "name (--allow %.*s:%.*s), never through a wildcard",
                        NAME_QUOTE, svc, NAME_QUOTE, op, c->reason, NAME_QUOTE, svc, NAME_QUOTE, op);
     }
     if (default_allows(svc, op) || match_any(p->allow, p->nallow, svc, op))
         return 0;
-    return err_set(e, E_PARAMS, "'%.*s %.*s' is not allowed; allowed are %s%s", NAME_QUOTE, svc,
-                   NAME_QUOTE, op, DEFAULT_SHORT,
+    return err_set(e, ERR_INVALID_PARAMS, "'%.*s %.*s' is not allowed; allowed are %s%s",
+                   NAME_QUOTE, svc, NAME_QUOTE, op, DEFAULT_SHORT,
                    p->nallow ? "; more in the tool description" : "");
 }
 
@@ -559,7 +561,7 @@ static int parse_patterns(const char *list, const char *what, struct pattern **o
             size_t ncap = cap ? cap * 2 : 8;
             struct pattern *np = xrealloc(ps, ncap * sizeof(*np));
             if (!np) {
-                err_set(e, E_INTERNAL, "out of memory");
+                err_set(e, ERR_INTERNAL, "out of memory");
                 goto out;
             }
             ps = np;
@@ -572,9 +574,9 @@ static int parse_patterns(const char *list, const char *what, struct pattern **o
             free(ps[n].svc);
             free(ps[n].op);
             if (oom)
-                err_set(e, E_INTERNAL, "out of memory");
+                err_set(e, ERR_INTERNAL, "out of memory");
             else
-                err_set(e, E_PARAMS,
+                err_set(e, ERR_INVALID_PARAMS,
                         "malformed %s pattern '%.*s': write service:operation-glob in lower "
                         "case with * and ? as wildcards, e.g. logs:describe-* or *:list-*",
                         what, (int)(len < QUOTE_MAX ? len : QUOTE_MAX), s);
@@ -616,7 +618,7 @@ int policy_new(struct policy **out, const char *allow, const char *deny, struct 
     int rc = -1;
 
     if (!p) {
-        err_set(e, E_INTERNAL, "out of memory");
+        err_set(e, ERR_INTERNAL, "out of memory");
         goto out;
     }
     if (parse_patterns(allow, "allow", &p->allow, &p->nallow, e) < 0 ||
@@ -633,12 +635,12 @@ int policy_new(struct policy **out, const char *allow, const char *deny, struct 
                  "--profile, --ca-bundle, "
                  "--no-verify-ssl, --no-sign-request, --cli-input-json, --cli-input-yaml, "
                  "--unmask; values starting with file://, fileb://, http:// or https://.") < 0) {
-        err_set(e, E_INTERNAL, "out of memory");
+        err_set(e, ERR_INTERNAL, "out of memory");
         goto out;
     }
     p->summary = buf_take(&b, NULL);
     if (!p->summary) {
-        err_set(e, E_INTERNAL, "out of memory");
+        err_set(e, ERR_INTERNAL, "out of memory");
         goto out;
     }
     *out = p;

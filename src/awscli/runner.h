@@ -43,13 +43,6 @@
 #include "buf.h"
 #include "err.h"
 
-/* Named caps for the AWS CLI (the tool may lower stdout through AWSCLI_MCP_MAX_OUTPUT_BYTES). */
-#define CAP_CLI_STDOUT (256 * 1024)
-#define CAP_CLI_STDERR (64 * 1024)
-/* The CLI keeps about 10 descriptors open and writes only small cache files in its HOME. */
-#define CAP_CLI_FILES     256
-#define CAP_CLI_FILE_SIZE ((size_t)64 * 1024 * 1024)
-
 /* What a tool result says when the CLI died of its memory limit (MiB, exit status). */
 #define RUNNER_MEMORY_ADVICE                                                                       \
     "The AWS CLI ran out of memory: it reached the server's limit of %d MiB per command "          \
@@ -124,6 +117,9 @@ struct runner_result {
  * In that case r->exit_code is -1 and e explains.
  */
 int runner_run(const struct runner_opts *o, struct runner_result *r, struct err *e) WUR;
+
+/* true when path names a regular file that this process may execute. */
+bool runner_is_executable_file(const char *path);
 
 /*
  * Finds a program as runner_run does: a name with '/' is taken as it is; otherwise the first

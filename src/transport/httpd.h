@@ -29,8 +29,8 @@
  *   waits at most HTTPD_CANCEL_GRACE_MS more before closing every connection.
  */
 
-#include "../config.h"
-#include "http.h"
+#include "config.h"
+#include "transport/http.h"
 
 #define HTTPD_MAX_CONNECTIONS    512
 #define HTTPD_MAX_PER_ADDRESS    16
