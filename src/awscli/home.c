@@ -26,9 +26,12 @@
 #define HOME_PREFIX    "awscli-mcp-home-"
 #define HOME_LOCK      ".awscli-mcp.lock"
 #define HOME_MAX_DEPTH 32
-/* A directory without a lock file (a server older than the lock, or one that died between
- * mkdtemp and taking the lock) is a leftover once it is this old. */
-#define HOME_UNLOCKED_AGE_S 3600
+/*
+ * A directory whose lock is free is a leftover only when it has not changed for this long: a
+ * server that is starting creates its lock file (which touches the directory) a moment before
+ * it takes the lock, and must not lose its HOME in that moment.
+ */
+#define HOME_QUIET_S 60
 
 static pthread_once_t home_once = PTHREAD_ONCE_INIT;
 static char home_path[PATH_MAX];
@@ -63,18 +66,24 @@ static void remove_at(int parent, const char *name, int depth)
     (void)unlinkat(parent, name, AT_REMOVEDIR);
 }
 
-/* True when the leftover dir/name belongs to no running server. */
+/*
+ * True when the leftover dir/name belongs to no running server: it has a lock file, nobody
+ * holds the lock, and it has not changed for HOME_QUIET_S. A directory without a lock file
+ * (made by a server older than the lock) is never taken: it may still be in use.
+ */
 static bool home_abandoned(int parent, const char *name, const struct stat *st)
 {
     char lock[PATH_MAX];
     int fd;
     bool free_lock;
 
+    if (st->st_mtime > time(NULL) - HOME_QUIET_S)
+        return false;
     if (snprintf(lock, sizeof(lock), "%s/%s", name, HOME_LOCK) >= (int)sizeof(lock))
         return false;
     fd = openat(parent, lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
-        return errno == ENOENT && st->st_mtime < time(NULL) - HOME_UNLOCKED_AGE_S;
+        return false;
     free_lock = flock(fd, LOCK_EX | LOCK_NB) == 0;
     close(fd);
     return free_lock;

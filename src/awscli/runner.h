@@ -154,8 +154,8 @@ void runner_result_release(struct runner_result *r);
  * $TMPDIR is unset or unusable, once per process (pthread_once), in src/awscli/home.c. The
  * process holds an exclusive flock on a lock file inside it for its whole life, and removes the
  * directory at exit (atexit). Before creating it, leftovers in the same directory are removed:
- * only entries with that name that are real directories (not symlinks) owned by our uid, whose
- * lock nobody holds (their server died), or which have no lock file and are over an hour old.
+ * only entries with that name that are real directories (not symlinks) owned by our uid, with a
+ * lock file whose lock nobody holds (their server died), unchanged for a minute.
  * Removal never follows a symlink. The string is static and lives until exit. Returns NULL
  * when it could not be created (the same error for every later call), with e filled.
  */

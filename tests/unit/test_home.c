@@ -116,16 +116,20 @@ TEST(leftovers_swept_safely)
     snprintf(p, sizeof(p), "%s/outside", scratch);
     snprintf(home, sizeof(home), "%s/awscli-mcp-home-dead01/ln", scratch);
     CHECK_INT(symlinkat(p, AT_FDCWD, home), 0);
+    make_old("awscli-mcp-home-dead01");
+    /* The same, but just touched: a server may be between creating its lock and taking it. */
+    make_dir("awscli-mcp-home-fresh1");
+    make_file("awscli-mcp-home-fresh1/.awscli-mcp.lock");
     /* A running server's HOME: its lock is held (here, by this process). */
     make_dir("awscli-mcp-home-live01");
     make_file("awscli-mcp-home-live01/.awscli-mcp.lock");
+    make_old("awscli-mcp-home-live01");
     snprintf(p, sizeof(p), "%s/awscli-mcp-home-live01/.awscli-mcp.lock", scratch);
     held = open(p, O_RDONLY);
     CHECK(held >= 0 && flock(held, LOCK_EX | LOCK_NB) == 0);
-    /* Without a lock file: old is a leftover, new may be a server that is just starting. */
+    /* Without a lock file (an older server's, maybe still running): never taken. */
     make_dir("awscli-mcp-home-oldold");
     make_old("awscli-mcp-home-oldold");
-    make_dir("awscli-mcp-home-newnew");
     /* A symlink with the right name, pointing at a directory: never followed or removed. */
     snprintf(p, sizeof(p), "%s/outside", scratch);
     snprintf(home, sizeof(home), "%s/awscli-mcp-home-symlnk", scratch);
@@ -138,8 +142,8 @@ TEST(leftovers_swept_safely)
     CHECK(!exists("awscli-mcp-home-dead01"));
     CHECK(exists("outside/keep"));
     CHECK(exists("awscli-mcp-home-live01/.awscli-mcp.lock"));
-    CHECK(!exists("awscli-mcp-home-oldold"));
-    CHECK(exists("awscli-mcp-home-newnew"));
+    CHECK(exists("awscli-mcp-home-fresh1/.awscli-mcp.lock"));
+    CHECK(exists("awscli-mcp-home-oldold"));
     CHECK(exists("awscli-mcp-home-symlnk"));
     CHECK(exists("awscli-mcp-home-toolongname"));
     CHECK(exists("unrelated"));
