@@ -4,6 +4,10 @@
  *
  *   engine_tool format json|text FILE   FILE has one JSON value per line; for each, prints one
  *                                       JSON line {"rc": "ok"|"handoff"|"error", "out": TEXT}
+ *   engine_tool args FILE               FILE has one JSON list of words per line; for each,
+ *                                       prints {"rc": "params", "params": ..., "paginate": B,
+ *                                       "globals": {...}}, {"rc": 252, "stderr": TEXT} or
+ *                                       {"rc": "handoff", "reason": TEXT}
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +16,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "engine/args.h"
 #include "engine/engine.h"
 #include "engine/output.h"
 
@@ -65,8 +70,80 @@ static int cmd_format(const char *mode, const char *path)
     return 0;
 }
 
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static void args_one(json_t *words)
+{
+    size_t n = json_array_size(words);
+    char **w = calloc(n + 1, sizeof(*w));
+    struct args a = ARGS_INIT;
+    struct err e = ERR_INIT;
+    json_t *rec;
+    char *s;
+    int rc;
+
+    for (size_t i = 0; i < n; i++)
+        w[i] = (char *)json_string_value(json_array_get(words, i));
+    rc = args_parse(w, n, &a, &e);
+    if (rc == ENGINE_HANDOFF) {
+        rec = json_pack("{s:s, s:s}", "rc", "handoff", "reason", e.msg);
+    } else if (rc < 0) {
+        rec = json_pack("{s:s, s:s}", "rc", "error", "reason", e.msg);
+    } else if (a.usage_error) {
+        rec = json_pack("{s:i, s:s, s:s}", "rc", ARGS_USAGE_EXIT, "stdout", "", "stderr",
+                        a.usage_error);
+    } else {
+        if (a.pagination_config)
+            json_object_set(a.params, "PaginationConfig", a.pagination_config);
+        rec =
+            json_pack("{s:s, s:O, s:b, s:{s:o, s:o, s:o, s:o, s:I, s:I}}", "rc", "params", "params",
+                      a.params, "paginate", a.paginate, "globals", "region", str_or_null(a.region),
+                      "output", str_or_null(a.output), "query", str_or_null(a.query), "color",
+                      json_string(a.color ? a.color : "auto"), "read_timeout",
+                      (json_int_t)(a.read_timeout < 0 ? 60 : a.read_timeout), "connect_timeout",
+                      (json_int_t)(a.connect_timeout < 0 ? 60 : a.connect_timeout));
+    }
+    s = json_dumps(rec, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY);
+    puts(s);
+    free(s);
+    json_decref(rec);
+    args_release(&a);
+    free(w);
+}
+
+static int cmd_args(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+
+    if (!f) {
+        perror(path);
+        return 2;
+    }
+    while ((n = getline(&line, &cap, f)) > 0) {
+        json_t *words = json_loadb(line, (size_t)n, 0, NULL);
+
+        if (!json_is_array(words)) {
+            fprintf(stderr, "engine_tool: %s: not a list of words\n", path);
+            return 2;
+        }
+        args_one(words);
+        json_decref(words);
+    }
+    free(line);
+    fclose(f);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "args") == 0)
+        return cmd_args(argv[2]);
     if (argc == 4 && strcmp(argv[1], "format") == 0)
         return cmd_format(argv[2], argv[3]);
     fprintf(stderr, "usage: engine_tool format json|text FILE\n");
