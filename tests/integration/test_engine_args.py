@@ -5,7 +5,9 @@ point runs with its operation call replaced by a probe (tests/lib/cli_oracle.py 
 records the params it would hand botocore, the paging decision and the global options, or its
 exit code and stderr when it stops first. tests/helpers/engine_tool args parses the same words.
 
-Passing means, for every command: the engine built the same params (same keys in the same
+Passing means, for every command: the engine built the same params and the same request body
+as botocore's serializer makes of the CLI's params (X-Amz-Target and the JSON or form body,
+byte for byte) (same keys in the same
 order, same types), the same paging decision and globals; or it printed the same usage error
 with the same exit code; or it handed the command to the CLI. Never different params, and never
 params where botocore's validator would refuse them. The hand-over rate is printed.
@@ -187,7 +189,7 @@ def main():
         cli = run(["/usr/bin/python3", ORACLE, "args", path])
     finally:
         os.unlink(path)
-    passed = failed = same = usage = 0
+    passed = failed = same = usage = serial_same = serial_handoff = 0
     handoffs = {}
     for words, o, c in zip(commands, ours, cli):
         ok = False
@@ -200,6 +202,12 @@ def main():
                   json.dumps(o["params"]) == json.dumps(c["params"]) and
                   o["paginate"] == c["paginate"] and o["globals"] == c["globals"])
             same += ok
+            # The request body: botocore's serializer on the CLI's params, ours on ours.
+            if ok and "handoff" in o["request"]:
+                serial_handoff += 1
+            elif ok:
+                ok = o["request"] == c["request"]
+                serial_same += ok
         elif isinstance(o["rc"], int):
             ok = o == c
             usage += ok
@@ -217,6 +225,8 @@ def main():
     total = len(commands)
     print("ok   %d commands: %d same params, %d same usage errors, %d handed to the CLI (%.0f%%)"
           % (total, same, usage, sum(handoffs.values()), 100.0 * sum(handoffs.values()) / total))
+    print("ok   request bodies: %d byte-identical with botocore's serializer, %d handed over"
+          % (serial_same, serial_handoff))
     for reason, count in sorted(handoffs.items(), key=lambda x: -x[1]):
         print("     %4d %s" % (count, reason))
     print("%d passed, %d failed" % (passed, failed))

@@ -12,9 +12,10 @@ Runs under Debian's /usr/bin/python3, which sees the CLI's packages (awscli, its
     cli_oracle.py args [--fresh] FILE
         FILE has one JSON list of words (a command without "aws") per line; for each, runs the
         CLI's own entry point with the operation call replaced by a probe, and prints
-        {"rc": "params", "params": ..., "paginate": bool, "globals": {...}, "valid": bool}
-        with the params the CLI would hand botocore (and whether botocore's validator takes
-        them), or {"rc": N, "stdout": ..., "stderr": ...} when the CLI stops before the call.
+        {"rc": "params", "params": ..., "paginate": bool, "globals": {...}, "valid": bool,
+        "request": {"target": ..., "body": ...}} with the params the CLI would hand botocore,
+        whether botocore's validator takes them and the request body botocore's serializer
+        makes of them, or {"rc": N, "stdout": ..., "stderr": ...} when the CLI stops before the call.
 """
 import io
 import json
@@ -54,14 +55,27 @@ class _Probe:
         call = dict(parameters)
         call.pop("PaginationConfig", None)
         model = self._session.get_service_model(service_name).operation_model(operation_name)
+        request = None
         try:
             botocore.validate.validate_parameters(call, model.input_shape)
             valid = True
+            import botocore.serialize
+            import botocore.utils
+
+            req = botocore.serialize.create_serializer(
+                model.metadata["protocol"]).serialize_to_request(call, model)
+            body = req["body"]
+            if isinstance(body, dict):
+                body = botocore.utils.percent_encode_sequence(body)
+            elif isinstance(body, bytes):
+                body = body.decode("utf-8")
+            request = {"target": req["headers"].get("X-Amz-Target", ""), "body": body}
         except botocore.exceptions.ParamValidationError:
             valid = False
         g = parsed_globals
         _Probe.captured = {
             "rc": "params", "params": params, "paginate": bool(g.paginate), "valid": valid,
+            "request": request,
             "globals": {"region": g.region, "output": g.output,
                         "query": g.query.expression if g.query is not None else None,
                         "color": g.color, "read_timeout": g.read_timeout,
