@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "buf.h"
 #include "engine/engine.h"
 #include "engine/shorthand.h"
@@ -465,7 +466,7 @@ static int build(struct args *a, struct seen *seen, struct seen *page, struct er
 
 int args_parse(char *const *words, size_t n, struct args *a, struct err *e)
 {
-    const char **rest = calloc(n + 1, sizeof(*rest));
+    const char **rest = xcalloc(n + 1, sizeof(*rest));
     struct seen *seen = NULL, page[NPAGE] = {0};
     size_t nrest;
     int rc;
@@ -484,7 +485,7 @@ int args_parse(char *const *words, size_t n, struct args *a, struct err *e)
         rc = engine_handoff(e, "args: %s %s is not in the engine's tables", rest[0], rest[1]);
         goto out;
     }
-    if (!(seen = calloc((size_t)a->op->noptions + 1, sizeof(*seen)))) {
+    if (!(seen = xcalloc((size_t)a->op->noptions + 1, sizeof(*seen)))) {
         rc = err_set(e, ERR_INTERNAL, "args: out of memory");
         goto out;
     }

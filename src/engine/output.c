@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "engine/engine.h"
 #include "engine/pyrepr.h"
 
@@ -202,7 +203,7 @@ static int cmp_str(const void *a, const void *b)
 /* The object's keys, sorted as Python sorts str (by code point, which is UTF-8 byte order). */
 static const char **sorted_keys(const json_t *obj, size_t *n)
 {
-    const char **keys = malloc((json_object_size(obj) + 1) * sizeof(*keys));
+    const char **keys = xmalloc((json_object_size(obj) + 1) * sizeof(*keys));
     const char *key;
     json_t *child;
 
@@ -345,7 +346,7 @@ static int text_list(const json_t *list, const char *ident, int depth, struct bu
         return engine_handoff(e, "output: the text format of a list mixing objects and other "
                                  "values");
     /* _all_scalar_keys: every key that holds a scalar in any of the objects, sorted. */
-    keys = malloc((nkeys + 1) * sizeof(*keys));
+    keys = xmalloc((nkeys + 1) * sizeof(*keys));
     if (!keys)
         return full(e);
     json_array_foreach(list, i, c)

@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "engine/engine.h"
 #include "engine/protocol.h"
 #include "engine/pyrepr.h"
@@ -267,8 +268,8 @@ int proto_json_reply(const struct model_service *svc, const struct model_operati
             snprintf(code, sizeof(code), "%s", strrchr(type, '#') ? strrchr(type, '#') + 1 : type);
         else
             snprintf(code, sizeof(code), "%d", status);
-        perr->code = strdup(code);
-        perr->message = strdup(msg ? msg : "");
+        perr->code = xstrdup(code);
+        perr->message = xstrdup(msg ? msg : "");
         json_decref(doc);
         return perr->code && perr->message ? 0 : nomem(e);
     }

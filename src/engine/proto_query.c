@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alloc.h"
 #include "engine/engine.h"
 #include "engine/protocol.h"
 #include "engine/pyrepr.h"
@@ -195,11 +196,11 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     struct xnode *n;
 
     (void)attrs;
-    if (t->failed || ++t->depth > XML_MAX_DEPTH || !(n = calloc(1, sizeof(*n)))) {
+    if (t->failed || ++t->depth > XML_MAX_DEPTH || !(n = xcalloc(1, sizeof(*n)))) {
         t->failed = true;
         return;
     }
-    n->tag = strdup(local ? local + 1 : name);
+    n->tag = xstrdup(local ? local + 1 : name);
     buf_init(&n->text, 0);
     n->parent = t->cur;
     if (!n->tag) {
@@ -210,7 +211,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     if (t->cur) {
         if (t->cur->nkids == t->cur->cap) {
             size_t cap = t->cur->cap ? t->cur->cap * 2 : 4;
-            struct xnode **k = realloc(t->cur->kids, cap * sizeof(*k));
+            struct xnode **k = xrealloc(t->cur->kids, cap * sizeof(*k));
 
             if (!k) {
                 t->failed = true;
@@ -399,8 +400,8 @@ int proto_query_reply(const struct model_service *svc, const struct model_operat
             xfree(root);
             return engine_handoff(e, "protocol: an XML error the engine does not read");
         }
-        perr->code = strdup(c->text.p);
-        perr->message = m ? strdup(m->text.p) : NULL;
+        perr->code = xstrdup(c->text.p);
+        perr->message = m ? xstrdup(m->text.p) : NULL;
         xfree(root);
         return perr->code && (!m || perr->message) ? 0 : nomem(e);
     }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "buf.h"
 #include "engine/engine.h"
 
@@ -256,7 +257,7 @@ static char *key(struct sh *p)
 
     while (!at_eof(p) && key_char(cur(p)))
         p->i++;
-    k = strndup(p->s + start, p->i - start);
+    k = xstrndup(p->s + start, p->i - start);
     if (!k)
         oom(p);
     return k;
