@@ -81,11 +81,6 @@ static bool is_value_word(const char *w)
     return false;
 }
 
-static bool is_plain_int(const char *s, long long *out)
-{
-    return shorthand_int(s, out);
-}
-
 /* Pass 1, as the CLI's main parser does first: take the global options out, anywhere. */
 static int take_globals(char *const *words, size_t n, const char **rest, size_t *nrest,
                         struct args *a, struct err *e)
@@ -149,7 +144,7 @@ static int take_globals(char *const *words, size_t n, const char **rest, size_t 
             break;
         case G_READ:
         case G_CONNECT:
-            if (!is_plain_int(val, &num))
+            if (!shorthand_int(val, &num))
                 return engine_handoff(e, "args: a timeout that is not a plain integer");
             *(globals[g].kind == G_READ ? &a->read_timeout : &a->connect_timeout) = num;
             break;
@@ -197,7 +192,7 @@ static int scalar(const struct model_shape *s, const char *v, json_t **out, stru
         break;
     case MT_INTEGER:
     case MT_LONG:
-        if (!is_plain_int(v, &n))
+        if (!shorthand_int(v, &n))
             return engine_handoff(e, "args: an integer that is not plain digits");
         *out = json_integer(n);
         break;
@@ -441,7 +436,7 @@ static int build(struct args *a, struct seen *seen, struct seen *page, struct er
         if (k == PAGE_STARTING_TOKEN) {
             v = json_string(page[k].vals[0]);
         } else {
-            if (!is_plain_int(page[k].vals[0], &num))
+            if (!shorthand_int(page[k].vals[0], &num))
                 return engine_handoff(e, "args: --%s that is not plain digits", page_names[k]);
             v = json_integer(num);
         }

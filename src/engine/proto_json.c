@@ -132,8 +132,8 @@ static int dump(struct buf *b, const json_t *v)
 }
 
 /*
- * JSONSerializer: the params as they are (the engine's params hold no timestamps or blobs for
- * a JSON service: the generator refuses such inputs... checked here all the same).
+ * JSONSerializer writes the params as they are, except timestamps (epoch seconds) and blobs
+ * (base64). No logs input in the tables has either; an input shape that did goes to the CLI.
  */
 static int plain(const struct model_service *svc, int shape)
 {
