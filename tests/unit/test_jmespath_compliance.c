@@ -175,9 +175,10 @@ TEST(benchmarks)
  * error cases: none may be skipped. */
 TEST(all_cases_counted)
 {
-    const char *files[] = {"basic",     "boolean",     "current", "escape",  "filters",
-                           "functions", "identifiers", "indices", "literal", "multiselect",
-                           "pipe",      "slice",       "syntax",  "unicode", "wildcard"};
+    const char *files[] = {"basic",   "boolean",     "current",     "escape",
+                           "filters", "functions",   "identifiers", "indices",
+                           "literal", "multiselect", "pipe",        "slice",
+                           "syntax",  "unicode",     "wildcard",    "benchmarks"};
     int saved_passed = check_passed, saved_failed = check_failed;
     size_t i;
 
