@@ -69,6 +69,8 @@ int jp_error_set(struct jp_error *err, enum jp_error_kind kind, const char *fmt,
         va_start(ap, fmt);
         vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
         va_end(ap);
+        /* A message cut short must not end inside a UTF-8 sequence. */
+        err->msg[utf8_valid_len(err->msg, strlen(err->msg))] = '\0';
     }
     return -1;
 }
