@@ -104,14 +104,18 @@ static const char *from(const struct lexer *l, size_t i)
 /* "Bad jmespath expression: MSG:\nEXPR\n   ^" as LexerError prints itself. */
 static int lex_error(struct lexer *l, size_t position, const char *msg)
 {
-    char underline[64];
-    size_t k = position < sizeof(underline) - 2 ? position : sizeof(underline) - 2;
+    struct buf b = BUF_INIT(sizeof(l->err->msg));
+    size_t k;
 
-    memset(underline, ' ', k);
-    underline[k] = '^';
-    underline[k + 1] = '\0';
-    return jp_error_set(l->err, JP_ERR_SYNTAX, "Bad jmespath expression: %s:\n%s\n%s", msg, l->text,
-                        underline);
+    jp_putf(&b, "Bad jmespath expression: %s:\n", msg);
+    jp_puts(&b, l->text);
+    jp_puts(&b, "\n");
+    for (k = 0; k < position && !b.truncated; k++)
+        jp_put(&b, " ", 1);
+    jp_put(&b, "^", 1);
+    jp_error_set(l->err, JP_ERR_SYNTAX, "%s", b.p);
+    buf_release(&b);
+    return -1;
 }
 
 static struct jp_token *push(struct lexer *l, enum jp_tok type, size_t start)
@@ -245,13 +249,30 @@ out:
     return rc;
 }
 
-/* Python's JSONDecodeError text before its first ':' for the errors a quoted name can have. */
-static const char *json_error_words(const char *jansson_text)
+static bool is_hex(char c)
 {
-    if (strstr(jansson_text, "escape") || strstr(jansson_text, "\\u"))
-        return "Invalid \\escape";
-    if (strstr(jansson_text, "control character"))
-        return "Invalid control character at";
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* The start of Python's JSONDecodeError message for a quoted name "s" that did not load. */
+static const char *json_error_words(const char *s, size_t len)
+{
+    size_t i, k;
+
+    for (i = 1; i + 1 < len; i++) {
+        if ((unsigned char)s[i] < 0x20)
+            return "Invalid control character at";
+        if (s[i] != '\\')
+            continue;
+        i++;
+        if (s[i] == 'u') {
+            for (k = 1; k <= 4; k++)
+                if (i + k >= len - 1 || !is_hex(s[i + k]))
+                    return "Invalid \\uXXXX escape";
+        } else if (!strchr("\"\\/bfnrt", s[i]) || i + 1 >= len) {
+            return i + 1 >= len ? "Unterminated string starting at" : "Invalid \\escape";
+        }
+    }
     return "Unterminated string starting at";
 }
 
@@ -274,7 +295,7 @@ static int lex_quoted(struct lexer *l)
     }
     v = loads(b.p, b.len, &jerr);
     if (!v) {
-        lex_error(l, start, json_error_words(jerr.text));
+        lex_error(l, start, json_error_words(b.p, b.len));
         goto out;
     }
     tok = push(l, T_QUOTED_ID, start);

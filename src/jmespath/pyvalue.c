@@ -43,15 +43,29 @@ int jp_utf8_decode(const char *s, size_t len, size_t *i, uint32_t *cp)
 
 void jp_putf(struct buf *b, const char *fmt, ...)
 {
-    char small[256];
+    char small[256], *big;
     va_list ap;
     int n;
 
     va_start(ap, fmt);
     n = vsnprintf(small, sizeof(small), fmt, ap);
     va_end(ap);
-    if (n > 0)
-        jp_put(b, small, (size_t)n < sizeof(small) ? (size_t)n : sizeof(small) - 1);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof(small)) {
+        jp_put(b, small, (size_t)n);
+        return;
+    }
+    big = malloc((size_t)n + 1);
+    if (!big) {
+        b->truncated = true;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    jp_put(b, big, (size_t)n);
+    free(big);
 }
 
 bool jp_py_space(uint32_t c)
