@@ -343,16 +343,22 @@ static int fn_merge(struct jp_ctx *c, const struct function *f, struct jp_arg *a
 {
     json_t *obj;
     size_t i;
+    bool bad_key = false;
 
     (void)f;
     if (jp_charge(c, 1, 0) < 0 || !(obj = json_object()))
         return c->err->kind == JP_ERR_BUDGET ? -1
                                              : jp_error_set(c->err, JP_ERR_NOMEM, "out of memory");
     for (i = 0; i < n; i++)
-        if (jp_dict_update(c, obj, a[i].v) < 0) {
+        if (jp_dict_update(c, obj, a[i].v, &bad_key) < 0) {
             json_decref(obj);
             return -1;
         }
+    if (bad_key) {
+        json_decref(obj);
+        return jp_error_set(c->err, JP_ERR_INVALID_TYPE,
+                            "In function merge(), a key that is not a string cannot be JSON");
+    }
     *out = obj;
     return 0;
 }

@@ -167,7 +167,8 @@ const char *jp_py_type(const json_t *v);          /* "int", "str", "NoneType", .
 const char *jp_jmes_type(const json_t *v);        /* "number", "string", ... */
 void jp_py_str(const json_t *v, struct buf *out); /* str(v), may be cut by out's max */
 bool jp_py_space(uint32_t c);                     /* Python's str.isspace() */
-int jp_dict_update(struct jp_ctx *c, json_t *into, json_t *arg) WUR; /* dict.update(arg) */
+/* dict.update(arg); a key that is not a string sets *bad_key (JSON cannot hold it). */
+int jp_dict_update(struct jp_ctx *c, json_t *into, json_t *arg, bool *bad_key) WUR;
 int jp_sort_values(struct jp_ctx *c, json_t **v, json_t **keys, size_t n) WUR; /* stable */
 int jp_py_number(struct jp_ctx *c, const char *s, size_t len, json_t **out) WUR;
 size_t jp_utf8_len(const char *s, size_t len);                          /* code points */

@@ -370,7 +370,7 @@ void jp_float_repr(double d, char *out, size_t size)
 }
 
 /* dict.update(arg) for one merge() argument, with Python's errors for what is not a dict. */
-int jp_dict_update(struct jp_ctx *c, json_t *into, json_t *arg)
+int jp_dict_update(struct jp_ctx *c, json_t *into, json_t *arg, bool *bad_key)
 {
     size_t i, k, len;
     json_t *e, *key = NULL, *val = NULL;
@@ -429,10 +429,13 @@ int jp_dict_update(struct jp_ctx *c, json_t *into, json_t *arg)
             k = json_is_array(key) || json_is_object(key);
             json_decref(key);
             json_decref(val);
-            return jp_error_set(c->err, JP_ERR_INVALID_TYPE,
-                                k ? "unhashable type: '%s'"
-                                  : "merge() of a key that is not a string ('%s') cannot be JSON",
-                                k ? jp_py_type(json_array_get(e, 0)) : "key");
+            /* Python goes on with a non-string key, so later errors win; merge() stops after. */
+            if (!k) {
+                *bad_key = true;
+                continue;
+            }
+            return jp_error_set(c->err, JP_ERR_INVALID_TYPE, "unhashable type: '%s'",
+                                jp_py_type(json_array_get(e, 0)));
         }
         if (jp_charge(c, 3, json_string_length(key)) < 0 ||
             json_object_setn_new_nocheck(into, json_string_value(key), json_string_length(key),
