@@ -10,20 +10,27 @@
 
 #include "banned.h"
 
-int jp_charge(struct jp_ctx *c, size_t values, size_t bytes)
+int jp_over_budget(struct jp_ctx *c, bool bytes)
 {
-    c->values += values;
-    c->bytes += bytes;
-    if (c->values > c->max_values)
-        return jp_error_set(c->err, JP_ERR_BUDGET,
-                            "JMESPath evaluation stopped: it would create more than %zu values "
-                            "(the query's budget)",
-                            c->max_values);
-    if (c->bytes > c->max_bytes)
+    if (bytes)
         return jp_error_set(c->err, JP_ERR_BUDGET,
                             "JMESPath evaluation stopped: it would build more than %zu bytes of "
                             "strings (the query's budget)",
                             c->max_bytes);
+    return jp_error_set(c->err, JP_ERR_BUDGET,
+                        "JMESPath evaluation stopped: it would create more than %zu values (the "
+                        "query's budget)",
+                        c->max_values);
+}
+
+int jp_charge(struct jp_ctx *c, size_t values, size_t bytes)
+{
+    if (values > c->max_values - c->values)
+        return jp_over_budget(c, false);
+    if (bytes > c->max_bytes - c->bytes)
+        return jp_over_budget(c, true);
+    c->values += values;
+    c->bytes += bytes;
     return 0;
 }
 

@@ -187,7 +187,7 @@ static int fn_join(struct jp_ctx *c, const struct function *f, struct jp_arg *a,
                buf_add(&b, json_string_value(e), json_string_length(e)) < 0) break;
     *out = b.truncated ? NULL : jp_new_string(c, b.p, b.len);
     if (b.truncated)
-        (void)!jp_charge(c, 0, b.len);
+        jp_over_budget(c, true);
     else if (!*out && c->err->kind == JP_OK)
         jp_error_set(c->err, JP_ERR_NOMEM, "out of memory");
     buf_release(&b);
@@ -524,7 +524,8 @@ static int fn_to_number(struct jp_ctx *c, const struct function *f, struct jp_ar
 static int fn_to_string(struct jp_ctx *c, const struct function *f, struct jp_arg *a, size_t n,
                         json_t **out)
 {
-    struct buf b = BUF_INIT(c->max_bytes - c->bytes + 1);
+    struct buf b = BUF_INIT(0);
+    size_t left = c->max_bytes - c->bytes, size;
 
     (void)f;
     (void)n;
@@ -532,12 +533,15 @@ static int fn_to_string(struct jp_ctx *c, const struct function *f, struct jp_ar
         *out = json_incref(a[0].v);
         return 0;
     }
-    /* The ceiling is what is left of the budget, so a runaway string stops as it grows. */
+    /*
+     * Measured first: a string past the budget (to_string of a list of copies of a big one,
+     * issue 9) is refused before a byte of it is built.
+     */
+    size = jp_dump_size(a[0].v, left);
+    if (size > left)
+        return jp_over_budget(c, true);
     if (jp_dump(a[0].v, true, -1, &b) < 0) {
-        if (b.truncated)
-            (void)!jp_charge(c, 0, b.len + 1);
-        else
-            jp_error_set(c->err, JP_ERR_NOMEM, "out of memory");
+        jp_error_set(c->err, JP_ERR_NOMEM, "out of memory");
         buf_release(&b);
         return -1;
     }

@@ -142,9 +142,17 @@ static inline void jp_puts(struct buf *b, const char *s)
 }
 void jp_putf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
+/*
+ * dump.c: the length of jp_dump(v, true, -1), measured without building it; the measuring
+ * stops as soon as it passes limit (the result is then some number above limit).
+ */
+size_t jp_dump_size(const json_t *v, size_t limit);
+
 /* eval.c */
 int jp_visit(struct jp_ctx *c, const struct jp_node *n, json_t *v, json_t **out) WUR;
+/* Counts what an evaluation builds; past the budget, fails and counts nothing. */
 int jp_charge(struct jp_ctx *c, size_t values, size_t bytes) WUR;
+int jp_over_budget(struct jp_ctx *c, bool bytes);
 json_t *jp_new_array(struct jp_ctx *c);
 int jp_append(struct jp_ctx *c, json_t *arr, json_t *v) WUR; /* steals v */
 json_t *jp_new_string(struct jp_ctx *c, const char *s, size_t len);
