@@ -344,8 +344,10 @@ static int lex_number(struct lexer *l)
 
     while (is_digit(next(l))) {
         ndigits++;
-        if (v < (1LL << 62))
+        if (v <= (1LL << 62) / 10)
             v = v * 10 + (cur(l) - '0');
+        else
+            v = 1LL << 62;
     }
     if (ndigits == 0)
         return lex_error(l, start, "Unknown token '-'");
