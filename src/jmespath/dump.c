@@ -61,7 +61,7 @@ static int dump_str(const char *s, size_t len, bool ascii, struct buf *b)
         return -1;
     while (i < len) {
         unsigned char u = (unsigned char)s[i];
-        if ((u >= 0x20 && u < 0x7f && u != '"' && u != '\\') || (u >= 0x80 && !ascii)) {
+        if ((u >= 0x20 && u < 0x7f && u != '"' && u != '\\') || (u >= 0x7f && !ascii)) {
             i++;
             run++;
             continue;

@@ -3,7 +3,8 @@
  * one line per case: "R " and the result as Python's json.dumps(result, separators=(',', ':'))
  * writes it, or "E " and the error kind ("syntax", "invalid-type", ...) and a tab and the
  * message. tests/integration/test_jmespath_differential.py prints the same from jmespath.py.
- * With "--cli", prints what `aws --output json` and `--output text` would print instead.
+ * With "--cli", prints "R " and a JSON array instead: what `aws --output json` would print for
+ * the result, and what `--output text` would (null when the result is not a scalar).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,11 +50,20 @@ int main(int argc, char **argv)
             escape_line(err.msg);
             putchar('\n');
         } else if (cli) {
-            if (jp_cli_print(out, JP_CLI_JSON, &b) < 0 || jp_cli_print(out, JP_CLI_TEXT, &b) < 0)
-                (void)!buf_adds(&b, "(not a scalar)\n");
-            fputs("R ", stdout);
-            escape_line(b.p);
-            putchar('\n');
+            struct buf text = BUF_INIT(0);
+            json_t *pair;
+            char *line_out;
+            if (jp_cli_print(out, JP_CLI_JSON, &b) < 0)
+                (void)!buf_adds(&b, "(failed)");
+            pair = json_pack("[s#o]", b.p, b.len,
+                             jp_cli_print(out, JP_CLI_TEXT, &text) < 0
+                                 ? json_null()
+                                 : json_stringn(text.p, text.len));
+            line_out = json_dumps(pair, JSON_COMPACT);
+            printf("R %s\n", line_out ? line_out : "(failed)");
+            free(line_out);
+            json_decref(pair);
+            buf_release(&text);
             json_decref(out);
         } else {
             if (jp_dump(out, true, -1, &b) < 0)
