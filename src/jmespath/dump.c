@@ -5,6 +5,8 @@
  */
 #include "jmespath/internal.h"
 
+#include "alloc.h"
+
 #include <stdio.h>
 #include <string.h>
 

@@ -4,6 +4,8 @@
  */
 #include "jmespath/internal.h"
 
+#include "alloc.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,7 +314,7 @@ static int function(struct jp_ctx *c, const struct jp_node *n, json_t *v, json_t
     int rc = -1;
 
     if (n->nkids > ARRAY_SIZE(small)) {
-        args = calloc(n->nkids, sizeof(*args));
+        args = xcalloc(n->nkids, sizeof(*args));
         if (!args)
             return jp_error_set(c->err, JP_ERR_NOMEM, "out of memory");
     }

@@ -5,6 +5,8 @@
  */
 #include "jmespath/internal.h"
 
+#include "alloc.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,20 +178,24 @@ static int fn_join(struct jp_ctx *c, const struct function *f, struct jp_arg *a,
                    json_t **out)
 {
     struct buf b = BUF_INIT(c->max_bytes - c->bytes + 1);
+    int rc = 0;
     size_t i;
     json_t *e;
 
     (void)f;
     (void)n;
+    *out = NULL;
     json_array_foreach(
         a[1].v, i,
         e) if ((i && buf_add(&b, json_string_value(a[0].v), json_string_length(a[0].v)) < 0) ||
-               buf_add(&b, json_string_value(e), json_string_length(e)) < 0) break;
-    *out = b.truncated ? NULL : jp_new_string(c, b.p, b.len);
-    if (b.truncated)
-        jp_over_budget(c, true);
-    else if (!*out && c->err->kind == JP_OK)
-        jp_error_set(c->err, JP_ERR_NOMEM, "out of memory");
+               buf_add(&b, json_string_value(e), json_string_length(e)) < 0)
+    {
+        rc = b.truncated ? jp_over_budget(c, true)
+                         : jp_error_set(c->err, JP_ERR_NOMEM, "out of memory");
+        break;
+    }
+    if (rc == 0)
+        *out = jp_new_string(c, b.p, b.len);
     buf_release(&b);
     return *out ? 0 : -1;
 }
@@ -391,7 +397,7 @@ static int fn_reverse(struct jp_ctx *c, const struct function *f, struct jp_arg 
     if (json_is_string(v)) {
         const char *s = json_string_value(v);
         len = json_string_length(v);
-        r = malloc(len + 1);
+        r = xmalloc(len + 1);
         if (!r)
             return jp_error_set(c->err, JP_ERR_NOMEM, "out of memory");
         for (i = 0; i < len; i = at) {
@@ -420,7 +426,7 @@ static int fn_reverse(struct jp_ctx *c, const struct function *f, struct jp_arg 
 static int sorted(struct jp_ctx *c, json_t *v, json_t **keys, json_t **out)
 {
     size_t n = json_array_size(v), i;
-    json_t **items = calloc(n ? n : 1, sizeof(*items)), *arr = NULL;
+    json_t **items = xcalloc(n ? n : 1, sizeof(*items)), *arr = NULL;
     int rc = -1;
 
     if (!items)
@@ -469,7 +475,7 @@ static int fn_sort_by(struct jp_ctx *c, const struct function *f, struct jp_arg 
     json_decref(first);
     if (strcmp(required, "number") && strcmp(required, "string"))
         return type_error(c, "sort_by", json_array_get(a[0].v, 0), required, allowed, 2);
-    keys = calloc(len, sizeof(*keys));
+    keys = xcalloc(len, sizeof(*keys));
     if (!keys)
         return jp_error_set(c->err, JP_ERR_NOMEM, "out of memory");
     for (; done < len; done++)

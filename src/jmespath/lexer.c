@@ -5,6 +5,8 @@
  */
 #include "jmespath/internal.h"
 
+#include "alloc.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,7 +127,7 @@ static struct jp_token *push(struct lexer *l, enum jp_tok type, size_t start)
 
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 16;
-        struct jp_token *v = realloc(t->v, cap * sizeof(*v));
+        struct jp_token *v = xrealloc(t->v, cap * sizeof(*v));
         if (!v)
             return NULL;
         t->v = v;
@@ -192,9 +194,16 @@ static void unescape(struct buf *b, char quote)
         b->p[j] = '\0';
 }
 
+/*
+ * json.loads(). jansson reports a failed allocation while scanning as a syntax error, so a
+ * failure is tried once more: a syntax error fails again, a passing shortage of memory does
+ * not (and a lasting one fails the rest of the expression soon after anyway).
+ */
 static json_t *loads(const char *s, size_t len, json_error_t *jerr)
 {
-    return json_loadb(s, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, jerr);
+    json_t *v = json_loadb(s, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, jerr);
+
+    return v ? v : json_loadb(s, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, jerr);
 }
 
 static int lex_literal(struct lexer *l)
@@ -211,6 +220,10 @@ static int lex_literal(struct lexer *l)
         goto out;
     unescape(&b, '`');
     v = loads(b.p, b.len, &jerr);
+    if (!v && json_error_code(&jerr) == json_error_out_of_memory) {
+        nomem(l->err);
+        goto out;
+    }
     if (!v) {
         /* JEP-12's deprecated form: `foo` is the string "foo" (after lstrip()). */
         while (i < b.len) {
@@ -226,6 +239,10 @@ static int lex_literal(struct lexer *l)
             goto out;
         }
         v = loads(q.p, q.len, &jerr);
+        if (!v && json_error_code(&jerr) == json_error_out_of_memory) {
+            nomem(l->err);
+            goto out;
+        }
         if (!v) {
             struct buf m = BUF_INIT(400);
             jp_puts(&m, "Bad token ");
@@ -294,12 +311,16 @@ static int lex_quoted(struct lexer *l)
         goto out;
     }
     v = loads(b.p, b.len, &jerr);
+    if (!v && json_error_code(&jerr) == json_error_out_of_memory) {
+        nomem(l->err);
+        goto out;
+    }
     if (!v) {
         lex_error(l, start, json_error_words(b.p, b.len));
         goto out;
     }
     tok = push(l, T_QUOTED_ID, start);
-    if (!tok || !(tok->str = malloc(json_string_length(v) + 1))) {
+    if (!tok || !(tok->str = xmalloc(json_string_length(v) + 1))) {
         nomem(l->err);
         goto out;
     }
@@ -465,7 +486,7 @@ static int lex_one(struct lexer *l)
             return nomem(l->err);
         /* ASCII only, so code points are bytes; the end is where the scan stopped. */
         tok->len = (l->at_end ? l->n : l->pos) - start;
-        tok->str = malloc(tok->len + 1);
+        tok->str = xmalloc(tok->len + 1);
         if (!tok->str)
             return nomem(l->err);
         memcpy(tok->str, from(l, start), tok->len);
@@ -495,8 +516,8 @@ int jp_lex(const char *text, size_t len, struct jp_tokens *out, struct jp_error 
         return jp_error_set(err, JP_ERR_SYNTAX, "Invalid JMESPath expression: cannot be empty.");
     if (!utf8_valid(text, len))
         return jp_error_set(err, JP_ERR_SYNTAX, "Bad jmespath expression: invalid UTF-8");
-    l.off = malloc((len + 1) * sizeof(*l.off));
-    l.cp = malloc((len + 1) * sizeof(*l.cp));
+    l.off = xmalloc((len + 1) * sizeof(*l.off));
+    l.cp = xmalloc((len + 1) * sizeof(*l.cp));
     if (!l.off || !l.cp) {
         nomem(err);
         goto out;

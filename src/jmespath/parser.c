@@ -6,6 +6,8 @@
  */
 #include "jmespath/internal.h"
 
+#include "alloc.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,13 +134,13 @@ static struct jp_node *node(struct parser *p, enum jp_node_type type)
 
     if (e->nall == e->allcap) {
         size_t cap = e->allcap ? e->allcap * 2 : 16;
-        struct jp_node **all = realloc(e->all, cap * sizeof(*all));
+        struct jp_node **all = xrealloc(e->all, cap * sizeof(*all));
         if (!all)
             goto nomem;
         e->all = all;
         e->allcap = cap;
     }
-    n = calloc(1, sizeof(*n));
+    n = xcalloc(1, sizeof(*n));
     if (!n)
         goto nomem;
     n->type = type;
@@ -155,7 +157,7 @@ static int add(struct parser *p, struct jp_node *parent, struct jp_node *kid)
 {
     if (parent->nkids == parent->kcap) {
         size_t cap = parent->kcap ? parent->kcap * 2 : 2;
-        struct jp_node **k = realloc(parent->kids, cap * sizeof(*k));
+        struct jp_node **k = xrealloc(parent->kids, cap * sizeof(*k));
         if (!k)
             return jp_error_set(p->err, JP_ERR_NOMEM, "out of memory");
         parent->kids = k;
@@ -189,7 +191,7 @@ static struct jp_node *identity(struct parser *p)
 
 static int set_name(struct parser *p, struct jp_node *n, const struct jp_token *t)
 {
-    n->name = malloc(t->len + 1);
+    n->name = xmalloc(t->len + 1);
     if (!n->name)
         return jp_error_set(p->err, JP_ERR_NOMEM, "out of memory");
     memcpy(n->name, t->str, t->len + 1);
@@ -578,8 +580,8 @@ int jp_compile(const char *text, size_t len, struct jp_expr **out, struct jp_err
     int rc = -1;
 
     *out = NULL;
-    p.e = calloc(1, sizeof(*p.e));
-    copy = malloc(len + 1);
+    p.e = xcalloc(1, sizeof(*p.e));
+    copy = xmalloc(len + 1);
     if (!p.e || !copy) {
         jp_error_set(err, JP_ERR_NOMEM, "out of memory");
         goto out;

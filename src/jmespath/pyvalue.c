@@ -5,6 +5,8 @@
  */
 #include "jmespath/internal.h"
 
+#include "alloc.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -56,7 +58,7 @@ void jp_putf(struct buf *b, const char *fmt, ...)
         jp_put(b, small, (size_t)n);
         return;
     }
-    big = malloc((size_t)n + 1);
+    big = xmalloc((size_t)n + 1);
     if (!big) {
         b->truncated = true;
         return;
@@ -425,6 +427,11 @@ int jp_dict_update(struct jp_ctx *c, json_t *into, json_t *arg, bool *bad_key)
             key = json_incref(json_array_get(e, 0));
             val = json_incref(json_array_get(e, 1));
         }
+        if (!key || !val) {
+            json_decref(key);
+            json_decref(val);
+            return jp_error_set(c->err, JP_ERR_NOMEM, "out of memory");
+        }
         if (!json_is_string(key)) {
             k = json_is_array(key) || json_is_object(key);
             json_decref(key);
@@ -458,7 +465,7 @@ static bool key_lt(json_t *x, json_t *y)
 
 int jp_sort_values(struct jp_ctx *c, json_t **v, json_t **keys, size_t n)
 {
-    json_t **tv = malloc((n ? n : 1) * sizeof(*tv)), **tk = malloc((n ? n : 1) * sizeof(*tk));
+    json_t **tv = xmalloc((n ? n : 1) * sizeof(*tv)), **tk = xmalloc((n ? n : 1) * sizeof(*tk));
     size_t width, lo, i, j, k, mid, hi;
 
     if (!tv || !tk) {
