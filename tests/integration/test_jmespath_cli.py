@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# ctest-timeout: 180
 """How the AWS CLI prints a --query result, against jp_cli_print (src/jmespath/jmespath.h).
 
 Each query runs over a reply-shaped document through the CLI's own formatters

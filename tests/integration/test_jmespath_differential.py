@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# ctest-timeout: 300
 """Differential test of src/jmespath/ against jmespath.py, the library AWS CLI v2 uses.
 
 A seeded grammar-based generator writes JMESPath expressions (valid ones, and invalid ones made
