@@ -206,6 +206,45 @@ static json_t *loads(const char *s, size_t len, json_error_t *jerr)
     return v ? v : json_loadb(s, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, jerr);
 }
 
+/*
+ * Whether Python's json.loads() would take text that jansson refused: numbers past 64-bit
+ * integers or doubles, NaN, Infinity. Python makes values of them that JSON cannot hold.
+ */
+static bool python_only_json(const char *text, size_t len, const json_error_t *jerr)
+{
+    struct buf b = BUF_INIT(0);
+    bool in_str = false, yes;
+    json_error_t again;
+    json_t *v;
+    size_t i;
+
+    if (strstr(jerr->text, "overflow") || strstr(jerr->text, "too big"))
+        return true;
+    for (i = 0; i < len; i++) {
+        if (in_str && text[i] == '\\' && i + 1 < len) {
+            jp_put(&b, text + i, 2);
+            i++;
+            continue;
+        }
+        if (text[i] == '"')
+            in_str = !in_str;
+        if (!in_str && len - i >= 3 && !memcmp(text + i, "NaN", 3)) {
+            jp_put(&b, "0", 1);
+            i += 2;
+        } else if (!in_str && len - i >= 8 && !memcmp(text + i, "Infinity", 8)) {
+            jp_put(&b, "0", 1);
+            i += 7;
+        } else {
+            jp_put(&b, text + i, 1);
+        }
+    }
+    v = b.truncated || b.len == len ? NULL : json_loadb(b.p, b.len, JSON_DECODE_ANY, &again);
+    yes = v != NULL;
+    json_decref(v);
+    buf_release(&b);
+    return yes;
+}
+
 static int lex_literal(struct lexer *l)
 {
     size_t start = l->pos, i = 0;
@@ -222,6 +261,12 @@ static int lex_literal(struct lexer *l)
     v = loads(b.p, b.len, &jerr);
     if (!v && json_error_code(&jerr) == json_error_out_of_memory) {
         nomem(l->err);
+        goto out;
+    }
+    if (!v && python_only_json(b.p, b.len, &jerr)) {
+        jp_error_set(l->err, JP_ERR_INVALID_VALUE,
+                     "JSON literal %s: NaN, Infinity and numbers past 64 bits are not supported",
+                     b.p);
         goto out;
     }
     if (!v) {

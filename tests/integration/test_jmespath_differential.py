@@ -253,7 +253,9 @@ def python_side(expression, doc):
         return "E invalid-type", None
     try:
         return "R " + json.dumps(result, separators=(",", ":"), allow_nan=False), ""
-    except (TypeError, ValueError):
+    except ValueError:
+        return "E invalid-value", None  # NaN or Infinity: ours refuses them (docs/jmespath.md)
+    except TypeError:
         return None, ""
 
 

@@ -212,6 +212,18 @@ TEST(messages_as_jmespath_py)
     check_message("[::0]", "[1]", "slice step cannot be zero");
 }
 
+/* What Python's json.loads takes and JSON cannot hold is refused, not read as a string. */
+TEST(literals_json_cannot_hold_are_refused)
+{
+    CHECK_RUN("`NaN`", "{}", "E:invalid-value");
+    CHECK_RUN("`[1, -Infinity]`", "{}", "E:invalid-value");
+    CHECK_RUN("`1e400`", "{}", "E:invalid-value");
+    CHECK_RUN("`99999999999999999999`", "{}", "E:invalid-value");
+    CHECK_RUN("to_number('nan')", "{}", "E:invalid-value");
+    CHECK_RUN("`\"NaN\"`", "{}", "\"NaN\"");
+    CHECK_RUN("`NaNa`", "{}", "\"NaNa\"");
+}
+
 TEST(expression_reference_is_only_an_argument)
 {
     CHECK_RUN("&a", "{}", "E:invalid-type");
