@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # JMESPath: parse + evaluate time of typical CloudWatch --query expressions over a generated
-# reply of about 1 MB, src/jmespath/ (tests/helpers/jp_bench) against jmespath.py 1.0.1
+# reply of about 1 MB, src/jmespath/ (bench/jp_bench.c) against jmespath.py 1.0.1
 # (Debian's python3-jmespath, what AWS CLI v2 runs), in the same run on the same documents.
 #
 # Usage: bench/jmespath.sh [RUNS]     (default $BENCH_RUNS or 30 runs per query and side)
@@ -11,7 +11,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/.." && pwd)
 runs=${1:-${BENCH_RUNS:-30}}
-bench=${BUILD_DIR:-$src/build}/helpers/jp_bench
+bench=${BUILD_DIR:-$src/build}/bench/jp_bench
 [ -x "$bench" ] || { echo "jmespath.sh: $bench not built (run make)" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
