@@ -218,7 +218,8 @@ static bool python_only_json(const char *text, size_t len, const json_error_t *j
     json_t *v;
     size_t i;
 
-    if (strstr(jerr->text, "overflow") || strstr(jerr->text, "too big"))
+    /* jansson's own words, at the start of its message (the rest quotes the input). */
+    if (!strncmp(jerr->text, "real number overflow", 20) || !strncmp(jerr->text, "too big ", 8))
         return true;
     for (i = 0; i < len; i++) {
         if (in_str && text[i] == '\\' && i + 1 < len) {
