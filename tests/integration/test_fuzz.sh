@@ -40,7 +40,7 @@ for target in "${targets[@]}"; do
     failed=$((failed + 1))
     continue
   fi
-  if ! clang "${flags[@]}" "$target" "${core[@]}" -ljansson -lpthread -ldl -o "$out/$name" \
+  if ! clang "${flags[@]}" "$target" "${core[@]}" -ljansson -lpthread -ldl -lm -o "$out/$name" \
       2>"$out/$name.build.log"; then
     echo "FAIL $name: does not build"; tail -20 "$out/$name.build.log"
     failed=$((failed + 1))
