@@ -32,8 +32,26 @@ struct function {
     struct param params[2];
 };
 
+/* JMESPathTypeError's text; `value` NULL means an expression reference. */
 static int type_error(struct jp_ctx *c, const char *fn, const json_t *value, const char *received,
-                      const char *const *expected, size_t nexpected);
+                      const char *const *expected, size_t nexpected)
+{
+    struct buf b = BUF_INIT(sizeof(c->err->msg));
+    size_t i;
+
+    jp_putf(&b, "In function %s(), invalid type for value: ", fn);
+    if (value)
+        jp_py_str(value, &b);
+    else
+        jp_puts(&b, "<jmespath.visitor._Expression object>");
+    jp_puts(&b, ", expected one of: [");
+    for (i = 0; i < nexpected; i++)
+        jp_putf(&b, "%s'%s'", i ? ", " : "", expected[i]);
+    jp_putf(&b, "], received: \"%s\"", received);
+    jp_error_set(c->err, JP_ERR_INVALID_TYPE, "%s", b.p);
+    buf_release(&b);
+    return -1;
+}
 
 /* min, min_by (against max, max_by) */
 static bool is_min(const struct function *f)
@@ -258,20 +276,6 @@ static int fn_map(struct jp_ctx *c, const struct function *f, struct jp_arg *a, 
     return 0;
 }
 
-/* Python's `<` (or `>`) on two keys that are each a number or a string. */
-static int key_less(struct jp_ctx *c, json_t *x, json_t *y, bool greater, bool *less)
-{
-    int r;
-
-    if (json_is_string(x) != json_is_string(y))
-        return jp_error_set(c->err, JP_ERR_INVALID_TYPE,
-                            "'%s' not supported between instances of '%s' and '%s'",
-                            greater ? ">" : "<", jp_py_type(x), jp_py_type(y));
-    r = json_is_string(x) ? jp_str_cmp(x, y) : jp_num_cmp(x, y);
-    *less = greater ? r > 0 : r < 0;
-    return 0;
-}
-
 /* max() and min(): the first of the largest (smallest) items, as Python's max() keeps it. */
 static int fn_max(struct jp_ctx *c, const struct function *f, struct jp_arg *a, size_t n,
                   json_t **out)
@@ -283,7 +287,7 @@ static int fn_max(struct jp_ctx *c, const struct function *f, struct jp_arg *a, 
     (void)n;
     json_array_foreach(a[0].v, i, e)
     {
-        if (best && key_less(c, e, best, !is_min(f), &better) < 0)
+        if (best && jp_py_less(c, e, best, !is_min(f), &better) < 0)
             return -1;
         if (!best || better)
             best = e;
@@ -325,7 +329,7 @@ static int fn_max_by(struct jp_ctx *c, const struct function *f, struct jp_arg *
     {
         if (key_of(c, f->name, a[1].expref, e, allowed, 2, &key) < 0)
             goto out;
-        if (best && key_less(c, key, best_key, !is_min(f), &better) < 0) {
+        if (best && jp_py_less(c, key, best_key, !is_min(f), &better) < 0) {
             json_decref(key);
             goto out;
         }
@@ -422,37 +426,12 @@ static int fn_reverse(struct jp_ctx *c, const struct function *f, struct jp_arg 
     return 0;
 }
 
-/* A new array of v[0..n) in the (stable) order of keys. */
-static int sorted(struct jp_ctx *c, json_t *v, json_t **keys, json_t **out)
-{
-    size_t n = json_array_size(v), i;
-    json_t **items = xcalloc(n ? n : 1, sizeof(*items)), *arr = NULL;
-    int rc = -1;
-
-    if (!items)
-        return jp_error_set(c->err, JP_ERR_NOMEM, "out of memory");
-    for (i = 0; i < n; i++)
-        items[i] = json_array_get(v, i);
-    if (jp_sort_values(c, items, keys ? keys : items, n) < 0 || !(arr = jp_new_array(c)))
-        goto out;
-    for (i = 0; i < n; i++)
-        if (jp_append(c, arr, json_incref(items[i])) < 0)
-            goto out;
-    *out = arr;
-    arr = NULL;
-    rc = 0;
-out:
-    json_decref(arr);
-    free(items);
-    return rc;
-}
-
 static int fn_sort(struct jp_ctx *c, const struct function *f, struct jp_arg *a, size_t n,
                    json_t **out)
 {
     (void)f;
     (void)n;
-    return sorted(c, a[0].v, NULL, out);
+    return jp_sorted(c, a[0].v, NULL, out);
 }
 
 static int fn_sort_by(struct jp_ctx *c, const struct function *f, struct jp_arg *a, size_t n,
@@ -482,7 +461,7 @@ static int fn_sort_by(struct jp_ctx *c, const struct function *f, struct jp_arg 
         if (key_of(c, f->name, a[1].expref, json_array_get(a[0].v, done), &required, 1,
                    &keys[done]) < 0)
             goto out;
-    rc = sorted(c, a[0].v, keys, out);
+    rc = jp_sorted(c, a[0].v, keys, out);
 out:
     for (i = 0; i < done; i++)
         json_decref(keys[i]);
@@ -625,27 +604,6 @@ static const char *py_type_of(const struct jp_arg *a)
 static const char *jmes_type_of(const struct jp_arg *a)
 {
     return a->expref ? "expref" : jp_jmes_type(a->v);
-}
-
-/* JMESPathTypeError's text; `value` NULL means an expression reference. */
-static int type_error(struct jp_ctx *c, const char *fn, const json_t *value, const char *received,
-                      const char *const *expected, size_t nexpected)
-{
-    struct buf b = BUF_INIT(sizeof(c->err->msg));
-    size_t i;
-
-    jp_putf(&b, "In function %s(), invalid type for value: ", fn);
-    if (value)
-        jp_py_str(value, &b);
-    else
-        jp_puts(&b, "<jmespath.visitor._Expression object>");
-    jp_puts(&b, ", expected one of: [");
-    for (i = 0; i < nexpected; i++)
-        jp_putf(&b, "%s'%s'", i ? ", " : "", expected[i]);
-    jp_putf(&b, "], received: \"%s\"", received);
-    jp_error_set(c->err, JP_ERR_INVALID_TYPE, "%s", b.p);
-    buf_release(&b);
-    return -1;
 }
 
 static size_t ntypes(const struct param *p)

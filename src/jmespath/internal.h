@@ -177,7 +177,10 @@ void jp_py_str(const json_t *v, struct buf *out); /* str(v), may be cut by out's
 bool jp_py_space(uint32_t c);                     /* Python's str.isspace() */
 /* dict.update(arg); a key that is not a string sets *bad_key (JSON cannot hold it). */
 int jp_dict_update(struct jp_ctx *c, json_t *into, json_t *arg, bool *bad_key) WUR;
-int jp_sort_values(struct jp_ctx *c, json_t **v, json_t **keys, size_t n) WUR; /* stable */
+/* Python's x < y (x > y when greater) for two numbers or two strings; an error otherwise. */
+int jp_py_less(struct jp_ctx *c, json_t *x, json_t *y, bool greater, bool *less) WUR;
+/* A new array of v's elements in the stable order of keys (NULL: of the elements). */
+int jp_sorted(struct jp_ctx *c, json_t *v, json_t **keys, json_t **out) WUR;
 int jp_py_number(struct jp_ctx *c, const char *s, size_t len, json_t **out) WUR;
 size_t jp_utf8_len(const char *s, size_t len);                          /* code points */
 int jp_utf8_decode(const char *s, size_t len, size_t *i, uint32_t *cp); /* -1: invalid */

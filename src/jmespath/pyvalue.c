@@ -463,7 +463,7 @@ static bool key_lt(json_t *x, json_t *y)
     return (json_is_string(x) ? jp_str_cmp(x, y) : jp_num_cmp(x, y)) < 0;
 }
 
-int jp_sort_values(struct jp_ctx *c, json_t **v, json_t **keys, size_t n)
+static int sort_values(struct jp_ctx *c, json_t **v, json_t **keys, size_t n)
 {
     json_t **tv = xmalloc((n ? n : 1) * sizeof(*tv)), **tk = xmalloc((n ? n : 1) * sizeof(*tk));
     size_t width, lo, i, j, k, mid, hi;
@@ -591,4 +591,43 @@ int jp_py_number(struct jp_ctx *c, const char *s, size_t len, json_t **out)
                             "to_number(): NaN and Infinity are not JSON values");
     *out = jp_new_real(c, d);
     return *out ? 0 : -1;
+}
+
+/* Python's `<` (or `>`) on two keys that are each a number or a string. */
+int jp_py_less(struct jp_ctx *c, json_t *x, json_t *y, bool greater, bool *less)
+{
+    int r;
+
+    if (json_is_string(x) != json_is_string(y))
+        return jp_error_set(c->err, JP_ERR_INVALID_TYPE,
+                            "'%s' not supported between instances of '%s' and '%s'",
+                            greater ? ">" : "<", jp_py_type(x), jp_py_type(y));
+    r = json_is_string(x) ? jp_str_cmp(x, y) : jp_num_cmp(x, y);
+    *less = greater ? r > 0 : r < 0;
+    return 0;
+}
+
+/* A new array of v[0..n) in the (stable) order of keys. */
+int jp_sorted(struct jp_ctx *c, json_t *v, json_t **keys, json_t **out)
+{
+    size_t n = json_array_size(v), i;
+    json_t **items = xcalloc(n ? n : 1, sizeof(*items)), *arr = NULL;
+    int rc = -1;
+
+    if (!items)
+        return jp_error_set(c->err, JP_ERR_NOMEM, "out of memory");
+    for (i = 0; i < n; i++)
+        items[i] = json_array_get(v, i);
+    if (sort_values(c, items, keys ? keys : items, n) < 0 || !(arr = jp_new_array(c)))
+        goto out;
+    for (i = 0; i < n; i++)
+        if (jp_append(c, arr, json_incref(items[i])) < 0)
+            goto out;
+    *out = arr;
+    arr = NULL;
+    rc = 0;
+out:
+    json_decref(arr);
+    free(items);
+    return rc;
 }
