@@ -35,7 +35,7 @@ enum jp_error_kind {
     JP_ERR_UNKNOWN_FUNCTION, /* "unknown-function" */
     JP_ERR_INVALID_ARITY,    /* "invalid-arity" */
     JP_ERR_INVALID_TYPE,     /* JMESPathTypeError, and Python's own TypeError ("invalid-type") */
-    JP_ERR_INVALID_VALUE,    /* a slice step of zero ("invalid-value") */
+    JP_ERR_INVALID_VALUE,    /* a slice step of zero; NaN, Infinity ("invalid-value") */
     JP_ERR_BUDGET,           /* the evaluation went past struct jp_limits ("budget") */
     JP_ERR_NOMEM,            /* malloc failed ("nomem") */
 };

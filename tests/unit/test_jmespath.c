@@ -70,7 +70,7 @@ TEST(to_string_bomb_stops_within_budget)
         CHECK_CONTAINS(err.msg, "bytes of strings");
         /*
          * Stopped before the stage that would pass the default 8 MiB of strings: what was
-         * built is the earlier stages (2 MiB), with a handful of values.
+         * built is the earlier stages (about 3 MB), with a handful of values.
          */
         CHECK(use.string_bytes <= JP_DEFAULT_MAX_STRING_BYTES);
         CHECK(use.string_bytes < 3 * 1024 * 1024);
