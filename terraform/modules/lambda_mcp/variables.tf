@@ -201,12 +201,12 @@ variable "reserved_concurrent_executions" {
 }
 
 variable "cors" {
-  description = "CORS for the Function URL (browser-based MCP clients). null: no CORS. allow_origins are also passed to the server's Origin check."
+  description = "CORS for the Function URL (browser-based MCP clients; the server is stateless, so POST and the MCP request headers). null: no CORS. allow_origins are also passed to the server's Origin check."
   type = object({
     allow_origins     = list(string)
-    allow_methods     = optional(list(string), ["GET", "POST", "DELETE"])
-    allow_headers     = optional(list(string), ["authorization", "content-type", "mcp-protocol-version", "mcp-session-id", "last-event-id"])
-    expose_headers    = optional(list(string), ["mcp-session-id"])
+    allow_methods     = optional(list(string), ["POST"])
+    allow_headers     = optional(list(string), ["authorization", "content-type", "mcp-protocol-version", "mcp-method", "mcp-name"])
+    expose_headers    = optional(list(string), [])
     allow_credentials = optional(bool, false)
     max_age           = optional(number, 300)
   })
