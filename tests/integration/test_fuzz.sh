@@ -23,6 +23,7 @@ fi
 mkdir -p "$out"
 # Every source but main(): each target links what it needs from the core.
 mapfile -t core < <(find "$src/src" -name '*.c' ! -name main.c | sort)
+# shellcheck disable=SC2054 # the commas belong to -fsanitize= lists, not to the array.
 flags=(-std=c11 -D_GNU_SOURCE -DAWSCLI_MCP_VERSION='"fuzz"' -g -O1
        '-fsanitize=fuzzer,address,undefined' -fno-sanitize-recover=undefined -I"$src/src")
 passed=0
