@@ -361,11 +361,13 @@ static int take_options(const char **w, size_t n, struct seen *seen, struct seen
     return 0;
 }
 
-static int usage_error(struct args *a, const char *fmt, const char *detail, struct err *e)
+/* argparse's error for required options not given, as the CLI prints it. */
+static int usage_error(struct args *a, const char *missing, struct err *e)
 {
     struct buf b = BUF_INIT(0);
 
-    if (buf_adds(&b, usage_text) < 0 || buf_addf(&b, fmt, detail) < 0) {
+    if (buf_adds(&b, usage_text) < 0 ||
+        buf_addf(&b, "aws: error: the following arguments are required: %s\n\n", missing) < 0) {
         buf_release(&b);
         return err_set(e, ERR_INTERNAL, "args: out of memory");
     }
@@ -404,8 +406,7 @@ static int build(struct args *a, struct seen *seen, struct seen *page, struct er
             rc = err_set(e, ERR_INTERNAL, "args: out of memory");
     }
     if (rc == 0 && missing.len)
-        rc = usage_error(a, "aws: error: the following arguments are required: %s\n\n", missing.p,
-                         e);
+        rc = usage_error(a, missing.p, e);
     buf_release(&missing);
     if (rc || a->usage_error)
         return rc;
