@@ -18,9 +18,9 @@ static const struct mcp_server_info server_info = {
     .version = AWSCLI_MCP_VERSION,
     .instructions = "Use run_aws_cli to read CloudWatch Logs and Metrics with AWS CLI v2 "
                     "commands, for example 'logs describe-log-groups' or 'logs "
-                    "filter-log-events --log-group-name NAME --limit 20'. Times are epoch "
-                    "milliseconds. Keep outputs small with --query, --max-items, "
-                    "--start-time and --filter-pattern.",
+                    "filter-log-events --log-group-name NAME --limit 20'. "
+                    "Times: " RUN_AWS_CLI_TIME_UNITS " Keep outputs small with --query, "
+                    "--max-items, --start-time and --filter-pattern.",
     .list_ttl_ms = 300000,
 };
 
@@ -47,7 +47,7 @@ int app_main(int argc, char **argv, app_extra_tools_fn extra)
     if (config_load(&cfg, argc, argv, &e) < 0)
         return start_error(lambda_mode_requested(argc, argv), e.msg);
     if (cfg.mode == MODE_HELP) {
-        fputs(config_usage, stdout);
+        config_print_usage(stdout);
         return 0;
     }
     if (cfg.mode == MODE_VERSION) {
@@ -55,6 +55,7 @@ int app_main(int argc, char **argv, app_extra_tools_fn extra)
         return 0;
     }
     log_set_level((enum log_level)cfg.log_level);
+    log_set_audit(cfg.audit);
     /* A client that goes away mid-write must not kill the server. */
     signal(SIGPIPE, SIG_IGN);
 

@@ -3,13 +3,17 @@
 
 /*
  * Flags and AWSCLI_MCP_* environment variables, validated once at start into one immutable
- * struct. Flags beat the environment. Lambda's reserved AWS_* variables are never read for
- * our own settings (only AWS_LAMBDA_RUNTIME_API, to pick the default mode, and
- * AWS_LAMBDA_LOG_FORMAT / AWS_LAMBDA_LOG_LEVEL, which Lambda sets for the runtime).
+ * struct. Flags beat the environment. Each flag belongs to the modes it has an effect in; a
+ * flag given to another mode is an error (an environment variable for another mode is
+ * ignored, since one environment often serves several modes). Lambda's reserved AWS_*
+ * variables are never read for our own settings, with two exceptions that Lambda sets for the
+ * runtime: AWS_LAMBDA_RUNTIME_API picks the default mode, and in lambda mode
+ * AWS_LAMBDA_LOG_LEVEL is the log level when ours is not given.
  */
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "err.h"
 
@@ -37,6 +41,7 @@ struct config {
 
     /* run_aws_cli */
     const char *aws_cli;      /* path of the aws program ("aws" = look up in PATH) */
+    const char *aws_cli_from; /* "--aws-cli" or "AWSCLI_MCP_AWS_CLI"; NULL = the default */
     const char *endpoint_url; /* added as --endpoint-url to every call; NULL = none */
     int timeout_s;            /* per call, 1..900 */
     size_t max_output_bytes;  /* stdout cap, 1 KiB..5 MiB */
@@ -57,6 +62,7 @@ struct config {
 
     /* logging */
     int log_level; /* enum log_level */
+    bool audit;    /* one audit line per tool call, whatever the log level (default on) */
 };
 
 /*
@@ -66,7 +72,11 @@ struct config {
  */
 int config_load(struct config *c, int argc, char **argv, struct err *e) WUR;
 
-/* The usage text printed by --help. */
-extern const char config_usage[];
+/* Writes the usage text of --help: the modes, and every option grouped by the modes it
+ * applies to. */
+void config_print_usage(FILE *f);
+
+/* The name of a mode as written on the command line ("serve"), or "" for the others. */
+const char *config_mode_name(enum mode m);
 
 #endif

@@ -76,6 +76,9 @@ static int refuse_control(struct err *e, unsigned char c, size_t pos)
                        "carriage return at position %zu is not allowed; use \\n line breaks, and "
                        "only inside quoted values",
                        pos);
+    if (c == '\0')
+        return err_set(e, E_PARAMS,
+                       "NUL character (\\u0000) at position %zu is not allowed; remove it", pos);
     return err_set(e, E_PARAMS,
                    "control character 0x%02x at position %zu is not allowed; remove it", c, pos);
 }
@@ -95,6 +98,11 @@ static int push_word(struct argv_words *w, const char *word, size_t len, struct 
 
 int argv_split(const char *cmd, struct argv_words *out, struct err *e)
 {
+    return argv_split_n(cmd, cmd ? strnlen(cmd, ARGV_MAX_BYTES + 1) : 0, out, e);
+}
+
+int argv_split_n(const char *cmd, size_t cmd_len, struct argv_words *out, struct err *e)
+{
     struct argv_words w = ARGV_WORDS_INIT;
     char *scratch = NULL;
     size_t len, bad, i = 0, wl = 0, qstart = 0;
@@ -106,7 +114,7 @@ int argv_split(const char *cmd, struct argv_words *out, struct err *e)
         err_set(e, E_PARAMS, "no command given");
         goto out;
     }
-    len = strnlen(cmd, ARGV_MAX_BYTES + 1);
+    len = cmd_len;
     if (len > ARGV_MAX_BYTES) {
         err_set(e, E_PARAMS,
                 "the command is longer than %d bytes: narrow it, or split the work into several "

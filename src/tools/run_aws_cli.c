@@ -80,6 +80,7 @@ struct rac {
      */
     char *config_file_env, *creds_file_env;
     atomic_int running;
+    atomic_bool v1_warned; /* the "AWS CLI v1" error line was logged */
 };
 
 static const char tool_title[] = "Run AWS CLI command";
@@ -96,21 +97,25 @@ static bool is_executable_file(const char *path)
  * Finds the aws program once at start, the way the runner will (runner_find_program, with
  * the server's own PATH), so that a missing CLI is a start-up error. The result is malloc'd.
  */
-static int resolve_program(const char *name, char **out, struct err *e)
+static int resolve_program(const char *name, const char *from, char **out, struct err *e)
 {
     extern char **environ;
     struct buf path = BUF_INIT(0);
 
     if (runner_find_program(name, (const char *const *)environ, &path, NULL) < 0) {
         buf_release(&path);
-        return err_set(e, -32602,
-                       "AWSCLI_MCP_AWS_CLI: '%s' not found in PATH (install AWS CLI v2 or set "
-                       "AWSCLI_MCP_AWS_CLI=/path/to/aws)",
-                       name);
+        if (!from)
+            return err_set(e, ERR_INVALID_PARAMS,
+                           "the AWS CLI ('%s') was not found in PATH: install AWS CLI v2, or "
+                           "give its path with --aws-cli or AWSCLI_MCP_AWS_CLI",
+                           name);
+        return err_set(e, ERR_INVALID_PARAMS, "%s: '%s' not found%s (install AWS CLI v2)", from,
+                       name, strchr(name, '/') ? "" : " in PATH");
     }
     if (!is_executable_file(path.p)) {
         buf_release(&path);
-        return err_set(e, -32602, "AWSCLI_MCP_AWS_CLI: '%s' is not an executable file", name);
+        return err_set(e, ERR_INVALID_PARAMS, "%s: '%s' is not an executable file",
+                       from ? from : "the AWS CLI", name);
     }
     *out = buf_take(&path, NULL);
     return *out ? 0 : err_set(e, -32603, "out of memory");
@@ -121,7 +126,7 @@ static char *home_file_env(const char *var, const char *file)
     const char *home = getenv("HOME");
     char *path = NULL, *env = NULL;
 
-    if (getenv(var) || !home || !*home)
+    if ((getenv(var) && *getenv(var)) || !home || !*home)
         return NULL;
     if (asprintf(&path, "%s/.aws/%s", home, file) < 0)
         return NULL;
@@ -147,10 +152,7 @@ static char *build_description(const struct rac *t)
             "- There is no shell: quote with '...' or \"...\", but pipes, redirection, ';', '&', "
             "'$', backticks and parentheses outside quotes are refused. Filter with --query "
             "(JMESPath) instead of grep/jq.\n"
-            "- Times: CloudWatch Logs --start-time/--end-time of filter-log-events and "
-            "get-log-events are epoch MILLISECONDS (e.g. 1735689600000); logs start-query takes "
-            "epoch SECONDS; cloudwatch get-metric-data/get-metric-statistics take ISO 8601 "
-            "(2025-01-01T00:00:00Z) or epoch seconds.\n");
+            "- Times: " RUN_AWS_CLI_TIME_UNITS "\n");
     rc |= buf_addf(&b,
                    "- Output over %zu bytes is cut and the result says so; keep results small "
                    "with --query, --max-items, --limit, a narrow --start-time/--end-time "
@@ -216,7 +218,9 @@ int run_aws_cli_new(const struct config *cfg, struct tool **out, struct err *e)
         return err_set(e, -32603, "out of memory");
     t->cfg = cfg;
     atomic_init(&t->running, 0);
-    if (resolve_program(cfg->aws_cli ? cfg->aws_cli : "aws", &t->aws_path, e) < 0)
+    atomic_init(&t->v1_warned, false);
+    if (resolve_program(cfg->aws_cli ? cfg->aws_cli : "aws", cfg->aws_cli_from, &t->aws_path, e) <
+        0)
         goto fail;
     if (policy_new(&t->policy, cfg->allow, cfg->deny, e) < 0)
         goto fail;
@@ -310,9 +314,13 @@ static int env_build(const struct rac *t, struct envv *ev)
 {
     static char pager[] = "AWS_PAGER=", prompt[] = "AWS_CLI_AUTO_PROMPT=off";
 
+    /*
+     * A variable set to the empty string counts as unset: the CLI would take AWS_PROFILE= as a
+     * profile named "" and fail every call ("The config profile () could not be found").
+     */
     for (size_t i = 0; i < ENV_PASS_COUNT; i++) {
         const char *v = getenv(env_pass[i]);
-        if (v && env_add(ev, env_pass[i], v) < 0)
+        if (v && *v && env_add(ev, env_pass[i], v) < 0)
             return -1;
     }
     if (env_add(ev, "HOME", t->home) < 0 || env_add_static(ev, pager) < 0 ||
@@ -370,12 +378,13 @@ static json_t *strings_json(const char *const *v, size_t n)
 }
 
 /*
- * Writes the audit line. `words`/`argv` say what was asked and what ran (either may be NULL);
- * `res` is NULL when nothing ran; `outcome` is one of ok, failed, timeout, cancelled,
- * refused, busy, invalid, error.
+ * Writes the audit line (log_audit: whatever the log level). What was asked, the first that is
+ * given: `argv` as run, the split `words`, or the `command` string itself (a borrowed JSON
+ * string, for calls refused before the words existed). `res` is NULL when nothing ran;
+ * `outcome` is one of ok, failed, timeout, cancelled, refused, busy, invalid, error.
  */
 static void audit(const struct tool_ctx *ctx, const char *outcome, const char *reason,
-                  const struct argv_words *words, const char *const *argv,
+                  json_t *command, const struct argv_words *words, const char *const *argv,
                   const struct runner_result *res)
 {
     json_t *f = json_pack("{s:s, s:s}", "tool", RUN_AWS_CLI_NAME, "outcome", outcome);
@@ -390,6 +399,8 @@ static void audit(const struct tool_ctx *ctx, const char *outcome, const char *r
         json_object_set_new(f, "argv", strings_json(argv, n));
     } else if (words && words->v) {
         json_object_set_new(f, "words", strings_json((const char *const *)words->v, words->n));
+    } else if (json_is_string(command)) {
+        json_object_set(f, "command", command);
     }
     if (reason)
         json_object_set_new(f, "reason", json_string(reason));
@@ -403,7 +414,7 @@ static void audit(const struct tool_ctx *ctx, const char *outcome, const char *r
         json_object_set_new(f, "cancelled", json_boolean(res->cancelled));
         json_object_set_new(f, "durationMs", json_integer(res->duration_ms));
     }
-    log_event(LOG_INFO, "audit", f);
+    log_audit(f);
 }
 
 static int add_text(struct tool_result *r, const char *text, size_t len)
@@ -444,6 +455,38 @@ static size_t trim_len(const char *s, size_t n)
     while (n && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\r' || s[n - 1] == '\t'))
         n--;
     return n;
+}
+
+/*
+ * AWS CLI v1 has no --no-cli-pager, which every call carries: its usage error names it
+ * ("Unknown options: --no-cli-pager", items joined with ',' or ', '). No v2 prints that.
+ * Recognising the failure costs nothing at start-up, where `aws --version` would cost half a
+ * second.
+ */
+static bool failed_as_cli_v1(const struct runner_result *res)
+{
+    static const char marker[] = "Unknown options:";
+    const char *p = res->err.p, *end = res->err.p + res->err.len;
+
+    if (res->exit_code == 0 || !p)
+        return false;
+    while ((p = memmem(p, (size_t)(end - p), marker, sizeof(marker) - 1)) != NULL) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            eol = end;
+        p += sizeof(marker) - 1;
+        while (p < eol) {
+            size_t n;
+            p += strspn(p, ", \t");
+            n = strcspn(p, ", \t\r\n");
+            if (p + n > eol)
+                n = (size_t)(eol - p);
+            if (n == strlen("--no-cli-pager") && memcmp(p, "--no-cli-pager", n) == 0)
+                return true;
+            p += n ? n : 1;
+        }
+    }
+    return false;
 }
 
 /* Fills r from a finished run. */
@@ -492,6 +535,13 @@ static int result_build(const struct rac *t, const struct runner_result *res, bo
     } else if (ok) {
         if (add_text(r, res->out.p, res->out.len) < 0)
             return -1;
+    } else if (failed_as_cli_v1(res)) {
+        if (add_textf(r,
+                      "The AWS CLI at %s is version 1; awscli-mcp needs AWS CLI v2. The server's "
+                      "operator must set --aws-cli or AWSCLI_MCP_AWS_CLI to an AWS CLI v2 "
+                      "program (for example /usr/bin/aws). Retrying will not help.",
+                      t->aws_path) < 0)
+            return -1;
     } else {
         /* The CLI explains its failures on stderr; show that first, then the status. */
         if (elen) {
@@ -527,7 +577,9 @@ static int refuse(struct tool_result *r, const char *what, const char *msg)
     return add_textf(r, "%s: %s", what, msg);
 }
 
-static int validate_args(json_t *args, const char **cmd, struct err *e)
+/* On success *cmd is the command, *cmd_len its length (a NUL inside is the tokenizer's to refuse).
+ */
+static int validate_args(json_t *args, const char **cmd, size_t *cmd_len, struct err *e)
 {
     json_t *c = json_object_get(args, "command");
     const char *key;
@@ -554,9 +606,8 @@ static int validate_args(json_t *args, const char **cmd, struct err *e)
     if (len > ARGV_MAX_BYTES)
         return err_set(e, -32602, "run_aws_cli: \"command\" is %zu bytes; the limit is %d", len,
                        ARGV_MAX_BYTES);
-    if (strlen(json_string_value(c)) != len)
-        return err_set(e, -32602, "run_aws_cli: \"command\" contains a NUL character");
     *cmd = json_string_value(c);
+    *cmd_len = len;
     return 0;
 }
 
@@ -571,21 +622,23 @@ static int call(const struct tool *tool, const struct tool_ctx *ctx, json_t *arg
     struct err ce = ERR_INIT;
     const char **argv = NULL;
     const char *cmd = NULL;
+    size_t cmd_len = 0;
+    json_t *command = json_object_get(args, "command");
     long long now, deadline;
-    bool counted = false, ran = false, ours = true;
+    bool counted = false, ran = false, ours = true, v1 = false;
     int rc = -1, n;
 
-    if (validate_args(args, &cmd, e) < 0) {
-        audit(ctx, "invalid", e->msg, NULL, NULL, NULL);
+    if (validate_args(args, &cmd, &cmd_len, e) < 0) {
+        audit(ctx, "invalid", e->msg, command, NULL, NULL, NULL);
         return -1;
     }
 
-    if (argv_split(cmd, &words, &ce) < 0) {
+    if (argv_split_n(cmd, cmd_len, &words, &ce) < 0) {
         if (ce.code != -32602) {
             err_set(e, -32603, "%s", ce.msg);
             goto out;
         }
-        audit(ctx, "refused", ce.msg, NULL, NULL, NULL);
+        audit(ctx, "refused", ce.msg, command, NULL, NULL, NULL);
         if (refuse(r, "Refused", ce.msg) < 0)
             goto oom;
         r->is_error = true;
@@ -597,7 +650,7 @@ static int call(const struct tool *tool, const struct tool_ctx *ctx, json_t *arg
             err_set(e, -32603, "%s", ce.msg);
             goto out;
         }
-        audit(ctx, "refused", ce.msg, &words, NULL, NULL);
+        audit(ctx, "refused", ce.msg, NULL, &words, NULL, NULL);
         if (refuse(r, "Refused by the server's policy", ce.msg) < 0)
             goto oom;
         r->is_error = true;
@@ -608,7 +661,10 @@ static int call(const struct tool *tool, const struct tool_ctx *ctx, json_t *arg
     n = atomic_fetch_add(&t->running, 1);
     counted = true;
     if (n >= t->cfg->max_concurrent) {
-        audit(ctx, "busy", NULL, &words, NULL, NULL);
+        char why[96];
+        snprintf(why, sizeof(why), "%d AWS CLI commands already running (limit %d)", n,
+                 t->cfg->max_concurrent);
+        audit(ctx, "busy", why, NULL, &words, NULL, NULL);
         if (add_textf(r,
                       "Busy: %d AWS CLI commands are already running (AWSCLI_MCP_MAX_CONCURRENT"
                       "=%d). Retry in a few seconds.",
@@ -630,7 +686,8 @@ static int call(const struct tool *tool, const struct tool_ctx *ctx, json_t *arg
         ours = false;
     }
     if (deadline <= now) {
-        audit(ctx, "timeout", "no time left before the request's deadline", &words, argv, NULL);
+        audit(ctx, "timeout", "no time left before the request's deadline", NULL, &words, argv,
+              NULL);
         if (add_textf(r, "The request's deadline has already passed; the command was not run.") < 0)
             goto oom;
         r->is_error = true;
@@ -651,7 +708,7 @@ static int call(const struct tool *tool, const struct tool_ctx *ctx, json_t *arg
         ctx->progress(ctx->progress_opaque, 0, 1, "running the AWS CLI");
     ran = true; /* runner_run initialises res in every case */
     if (runner_run(&o, &res, &ce) < 0) {
-        audit(ctx, "error", ce.msg, &words, argv, NULL);
+        audit(ctx, "error", ce.msg, NULL, &words, argv, NULL);
         tool_result_release(r);
         if (add_textf(r, "Could not run the AWS CLI: %s", ce.msg) < 0)
             goto oom;
@@ -661,13 +718,19 @@ static int call(const struct tool *tool, const struct tool_ctx *ctx, json_t *arg
     }
     if (ctx && ctx->progress)
         ctx->progress(ctx->progress_opaque, 1, 1, "done");
+    v1 = failed_as_cli_v1(&res);
+    if (v1 && !atomic_exchange(&t->v1_warned, true))
+        log_msg(LOG_ERROR,
+                "the AWS CLI at %s is version 1 and every call fails; set --aws-cli or "
+                "AWSCLI_MCP_AWS_CLI to AWS CLI v2",
+                t->aws_path);
 
     audit(ctx,
           res.cancelled   ? "cancelled"
           : res.timed_out ? "timeout"
           : res.exit_code ? "failed"
                           : "ok",
-          NULL, &words, argv, &res);
+          v1 ? "the AWS CLI is version 1" : NULL, NULL, &words, argv, &res);
     if (result_build(t, &res, ours, r) < 0)
         goto oom;
     rc = 0;

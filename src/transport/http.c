@@ -280,7 +280,8 @@ static bool host_allowed(const struct http_front *f, const char *value)
     return false;
 }
 
-/* Allowed: the configured list (exact, case-insensitive; "*" = any) and loopback web origins. */
+/* Allowed: the configured list (exact, case-insensitive; "*" = any but null) and loopback web
+ * origins. */
 static bool origin_allowed(const struct http_front *f, const char *value)
 {
     const char *p = value;
@@ -289,6 +290,12 @@ static bool origin_allowed(const struct http_front *f, const char *value)
     bool v6;
 
     trim(&p, &n);
+    /*
+     * "null" is the opaque origin of sandboxed frames, file: pages and some redirects: any web
+     * page can produce it, so it is refused even when "*" allows every real origin.
+     */
+    if (span_ieq(p, n, "null"))
+        return false;
     if (f->any_origin)
         return true;
     for (size_t i = 0; i < f->norigins; i++)
@@ -572,7 +579,7 @@ static void handle_post(struct http_front *f, const struct http_request *req,
     const char *ct = http_header_get(req, "Content-Type");
     const char *hv_raw = http_header_get(req, "MCP-Protocol-Version");
     char hv[16] = {0};
-    json_error_t jerr;
+    struct err pe = ERR_INIT;
     json_t *msg = NULL, *id = NULL;
     struct mcp_reply reply = {0};
     struct mcp_exchange x = {.http = true};
@@ -596,13 +603,9 @@ static void handle_post(struct http_front *f, const struct http_request *req,
         return;
     }
 
-    msg = json_loadb(req->body ? req->body : "", req->body ? req->body_len : 0,
-                     JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+    msg = jsonrpc_parse(req->body, req->body_len, true, &pe);
     if (!msg) {
-        char m[300];
-        snprintf(m, sizeof(m), "Parse error: %s (line %d, column %d)", jerr.text, jerr.line,
-                 jerr.column);
-        set_error(res, 400, NULL, JSONRPC_PARSE_ERROR, m, NULL);
+        set_error(res, pe.code == ERR_PARSE ? 400 : 500, NULL, pe.code, pe.msg, NULL);
         return;
     }
     id = json_is_object(msg) ? jsonrpc_id(msg) : NULL;

@@ -75,7 +75,7 @@ static bool fake_ran(void)
     return access(log_path(), F_OK) == 0;
 }
 
-static void test_create(void)
+TEST(create)
 {
     struct config c;
     struct tool *t = NULL;
@@ -120,12 +120,13 @@ static void test_create(void)
     t = NULL;
     CHECK_INT(run_aws_cli_new(&c, &t, &e), -1);
     CHECK(t == NULL);
-    CHECK_CONTAINS(e.msg, "AWSCLI_MCP_AWS_CLI");
+    CHECK_CONTAINS(e.msg, "the AWS CLI");
     CHECK_CONTAINS(e.msg, "/nonexistent/dir/aws");
 
     c.aws_cli = "no-such-aws-program-xyz";
     CHECK_INT(run_aws_cli_new(&c, &t, &e), -1);
     CHECK_CONTAINS(e.msg, "not found in PATH");
+    CHECK_CONTAINS(e.msg, "--aws-cli or AWSCLI_MCP_AWS_CLI");
 
     config_for_tests(&c);
     c.allow = "this-is-not-a-pattern";
@@ -134,7 +135,7 @@ static void test_create(void)
     CHECK(e.msg[0] != '\0');
 }
 
-static void test_argv_and_env(void)
+TEST(argv_and_env)
 {
     struct config c;
     struct tool *t = NULL;
@@ -229,7 +230,7 @@ static void test_argv_and_env(void)
     unsetenv("AWS_PAGER");
 }
 
-static void test_refusals_and_validation(void)
+TEST(refusals_and_validation)
 {
     static const char *const refused[] = {
         "logs describe-log-groups | head",
@@ -280,7 +281,6 @@ static void test_refusals_and_validation(void)
                              "{\"command\": null}",
                              "{\"command\": \"logs describe-log-groups\", \"extra\": 1}",
                              "{\"command\": \"\"}",
-                             "{\"command\": \"logs\\u0000x\"}",
                              "{\"cmd\": \"logs describe-log-groups\"}"};
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
             json_error_t je;
@@ -313,7 +313,7 @@ static void test_refusals_and_validation(void)
     run_aws_cli_free(t);
 }
 
-static void test_failure_and_truncation(void)
+TEST(failure_and_truncation)
 {
     struct config c;
     struct tool *t = NULL;
@@ -375,7 +375,7 @@ static void *bg_run(void *arg)
     return NULL;
 }
 
-static void test_time_limits(void)
+TEST(time_limits)
 {
     struct config c;
     struct tool *t = NULL;
@@ -442,7 +442,7 @@ static void test_time_limits(void)
     run_aws_cli_free(t);
 }
 
-static void test_busy(void)
+TEST(busy)
 {
     struct config c;
     struct tool *t = NULL;
@@ -513,7 +513,7 @@ static char *logged_during(struct tool *t, const struct tool_ctx *ctx, const cha
     return text;
 }
 
-static void test_audit_and_progress(void)
+TEST(audit_and_progress)
 {
     struct config c;
     struct tool *t = NULL;
@@ -562,7 +562,7 @@ static void test_audit_and_progress(void)
 }
 
 /* HOME is private, so the operator's ~/.aws files are passed by name when they exist. */
-static void test_operator_aws_files(void)
+TEST(operator_aws_files)
 {
     struct config c;
     struct tool *t = NULL;
@@ -623,9 +623,211 @@ static void test_operator_aws_files(void)
     rmdir(dir);
 }
 
-int main(void)
+/* Issue 8, item 6: the start-up line names the setting as the operator wrote it. */
+TEST(start_error_names_the_setting)
+{
+    struct config c;
+    struct tool *t = NULL;
+    struct err e = ERR_INIT;
+
+    config_for_tests(&c);
+    c.aws_cli = "/nonexistent/aws";
+    c.aws_cli_from = "--aws-cli";
+    CHECK_INT(run_aws_cli_new(&c, &t, &e), -1);
+    CHECK_CONTAINS(e.msg, "--aws-cli: '/nonexistent/aws'");
+    CHECK(!strstr(e.msg, "AWSCLI_MCP_AWS_CLI"));
+    c.aws_cli = "no-such-aws-program-xyz";
+    c.aws_cli_from = "AWSCLI_MCP_AWS_CLI";
+    CHECK_INT(run_aws_cli_new(&c, &t, &e), -1);
+    CHECK_CONTAINS(e.msg, "AWSCLI_MCP_AWS_CLI: 'no-such-aws-program-xyz' not found in PATH");
+    CHECK(t == NULL);
+}
+
+/* Issue 8, item 1: AWS_PROFILE= (empty) would make the CLI look for a profile named "". */
+TEST(empty_variables_are_unset)
+{
+    struct config c;
+    struct tool *t = NULL;
+    struct tool_result r;
+    struct err e;
+    const char *out;
+
+    config_for_tests(&c);
+    if (run_aws_cli_new(&c, &t, &e) < 0) {
+        CHECK(!"run_aws_cli_new");
+        return;
+    }
+    setenv("AWS_PROFILE", "", 1);
+    setenv("AWS_DEFAULT_REGION", "", 1);
+    CHECK_INT(run(t, NULL, "logs describe-log-groups", &r, &e), 0);
+    out = text_of(&r, 0);
+    CHECK(out && !strstr(out, "ENV AWS_PROFILE="));
+    CHECK(out && !strstr(out, "ENV AWS_DEFAULT_REGION="));
+    tool_result_release(&r);
+    setenv("AWS_PROFILE", "dev", 1);
+    CHECK_INT(run(t, NULL, "logs describe-log-groups", &r, &e), 0);
+    CHECK_CONTAINS(text_of(&r, 0), "ENV AWS_PROFILE=dev\n");
+    tool_result_release(&r);
+    unsetenv("AWS_PROFILE");
+    unsetenv("AWS_DEFAULT_REGION");
+    run_aws_cli_free(t);
+}
+
+/* Issue 8, item 3: an AWS CLI v1 fails every call on --no-cli-pager; say so, once in the log. */
+TEST(cli_v1_is_named)
+{
+    struct config c;
+    struct tool *t = NULL;
+    struct tool_result r;
+    struct err e;
+    char *log;
+
+    config_for_tests(&c);
+    if (run_aws_cli_new(&c, &t, &e) < 0) {
+        CHECK(!"run_aws_cli_new");
+        return;
+    }
+    CHECK_INT(run(t, NULL, "logs get-v1", &r, &e), 0);
+    CHECK(r.is_error);
+    CHECK_CONTAINS(text_of(&r, 0), "is version 1; awscli-mcp needs AWS CLI v2");
+    CHECK_CONTAINS(text_of(&r, 0), "--aws-cli or AWSCLI_MCP_AWS_CLI");
+    CHECK_CONTAINS(text_of(&r, 0), fake_path);
+    CHECK_INT(structured_int(&r, "exitCode"), 255);
+    CHECK_CONTAINS(structured_str(&r, "stderr"), "Unknown options: --no-cli-pager");
+    tool_result_release(&r);
+    /* The first v1 failure above logged the ERROR line; later ones only their audit line. */
+    log = logged_during(t, NULL, "logs get-v1");
+    CHECK_CONTAINS(log, "\"reason\":\"the AWS CLI is version 1\"");
+    CHECK(log && !strstr(log, "\"level\":\"ERROR\""));
+    free(log);
+    /* A v2 complaining about other unknown options is an ordinary failure. */
+    CHECK_INT(run(t, NULL, "logs get-unknown", &r, &e), 0);
+    CHECK(r.is_error);
+    CHECK(!strstr(text_of(&r, 0), "version 1"));
+    CHECK_CONTAINS(text_of(&r, 0), "Unknown options: --no-cli-pagerx");
+    tool_result_release(&r);
+    run_aws_cli_free(t);
+}
+
+/* Issue 8, item 5: a NUL in the command is the tokenizer's refusal, audited like the others. */
+TEST(nul_refused_by_tokenizer)
+{
+    struct config c;
+    struct tool *t = NULL;
+    struct tool_result r = TOOL_RESULT_INIT;
+    struct err e = ERR_INIT;
+    json_t *args = json_pack("{s:s%}", "command", "logs\0x", (size_t)6);
+    char path[] = "/tmp/test_run_aws_cli_nul_XXXXXX";
+    int fd = mkstemp(path), saved = dup(2);
+    char text[4096] = {0};
+
+    config_for_tests(&c);
+    if (run_aws_cli_new(&c, &t, &e) < 0) {
+        CHECK(!"run_aws_cli_new");
+        return;
+    }
+    unlink(log_path());
+    dup2(fd, 2);
+    CHECK_INT(t->call(t, &(struct tool_ctx){0}, args, &r, &e), 0);
+    dup2(saved, 2);
+    close(saved);
+    CHECK(r.is_error);
+    CHECK_CONTAINS(text_of(&r, 0), "Refused: NUL character (\\u0000) at position 5");
+    CHECK(!fake_ran());
+    CHECK(pread(fd, text, sizeof(text) - 1, 0) > 0);
+    CHECK_CONTAINS(text, "\"outcome\":\"refused\"");
+    CHECK_CONTAINS(text, "\"command\":\"logs\\u0000x\"");
+    close(fd);
+    unlink(path);
+    tool_result_release(&r);
+    json_decref(args);
+    run_aws_cli_free(t);
+}
+
+/* Issue 8, items 4 and 11: audit lines at any log level, with what was asked and why. */
+TEST(audit_is_its_own_stream)
+{
+    struct config c;
+    struct tool *t = NULL;
+    struct err e;
+    char *log;
+
+    config_for_tests(&c);
+    if (run_aws_cli_new(&c, &t, &e) < 0) {
+        CHECK(!"run_aws_cli_new");
+        return;
+    }
+    log_set_level(LOG_ERROR);
+    log = logged_during(t, NULL, "logs describe-log-groups");
+    CHECK_CONTAINS(log, "\"message\":\"audit\"");
+    CHECK_CONTAINS(log, "\"outcome\":\"ok\"");
+    free(log);
+    log = logged_during(t, NULL, "logs describe-log-groups | head");
+    CHECK_CONTAINS(log, "\"outcome\":\"refused\"");
+    CHECK_CONTAINS(log, "\"command\":\"logs describe-log-groups | head\"");
+    CHECK_CONTAINS(log, "\"reason\":\"'|' at position 26");
+    free(log);
+    log_set_audit(false);
+    log = logged_during(t, NULL, "logs describe-log-groups");
+    CHECK(log && !strstr(log, "audit"));
+    free(log);
+    log_set_audit(true);
+    log_set_level(LOG_INFO);
+    run_aws_cli_free(t);
+}
+
+TEST(busy_audit_has_reason)
+{
+    struct config c;
+    struct tool *t = NULL;
+    struct err e;
+    struct bg b = {0};
+    pthread_t th;
+    char *log;
+
+    config_for_tests(&c);
+    c.max_concurrent = 1;
+    if (run_aws_cli_new(&c, &t, &e) < 0) {
+        CHECK(!"run_aws_cli_new");
+        return;
+    }
+    unlink(log_path());
+    b.t = t;
+    b.cmd = "logs get-sleep --ms 3000";
+    pthread_create(&th, NULL, bg_run, &b);
+    /* The fake writes its log as it starts: the slot is taken from then on. */
+    for (int i = 0; i < 2000 && !fake_ran(); i++)
+        usleep(1000);
+    log = logged_during(t, NULL, "logs describe-log-groups");
+    CHECK_CONTAINS(log, "\"outcome\":\"busy\"");
+    CHECK_CONTAINS(log, "\"words\":[\"logs\",\"describe-log-groups\"]");
+    CHECK_CONTAINS(log, "\"reason\":\"1 AWS CLI commands already running (limit 1)\"");
+    free(log);
+    pthread_join(th, NULL);
+    tool_result_release(&b.r);
+    run_aws_cli_free(t);
+}
+
+/* Issue 8, item 10: the description carries the one text of the time units. */
+TEST(time_units_one_source)
+{
+    struct config c;
+    struct tool *t = NULL;
+    struct err e;
+
+    config_for_tests(&c);
+    if (run_aws_cli_new(&c, &t, &e) < 0) {
+        CHECK(!"run_aws_cli_new");
+        return;
+    }
+    CHECK_CONTAINS(t->description, RUN_AWS_CLI_TIME_UNITS);
+    run_aws_cli_free(t);
+}
+
+int main(int argc, char **argv)
 {
     const char *helpers = getenv("HELPERS_DIR");
+    int rc;
 
     snprintf(fake_path, sizeof(fake_path), "%s/fake_aws", helpers ? helpers : "build/helpers");
     if (access(fake_path, X_OK) != 0) {
@@ -633,14 +835,7 @@ int main(void)
         return 1;
     }
     log_set_level(LOG_INFO);
-    test_create();
-    test_argv_and_env();
-    test_refusals_and_validation();
-    test_failure_and_truncation();
-    test_time_limits();
-    test_busy();
-    test_audit_and_progress();
-    test_operator_aws_files();
+    rc = check_main(argc, argv);
     unlink(log_path());
-    return check_summary();
+    return rc;
 }
