@@ -193,11 +193,16 @@ def test_http():
 
 
 def start_error(args, env, want):
-    p = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=30,
-                       env=dict(BASE_ENV, **env), stdin=subprocess.DEVNULL)
+    # A free port, so that a server that wrongly starts binds nothing anyone else uses.
+    full = dict(dict(BASE_ENV, AWSCLI_MCP_LISTEN=f"127.0.0.1:{free_port()}"), **env)
+    try:
+        p = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=10, env=full,
+                           stdin=subprocess.DEVNULL)
+        got = (p.returncode, p.stderr)
+    except subprocess.TimeoutExpired:
+        got = ("still running after 10 s", "")
     check(f"{' '.join(args)} {env}: exit 2 with '{want}'",
-          p.returncode == 2 and want in p.stderr and p.stderr.count("\n") == 1,
-          (p.returncode, p.stderr))
+          got[0] == 2 and want in got[1] and got[1].count("\n") == 1, got)
 
 
 def test_start_errors():
