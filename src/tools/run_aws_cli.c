@@ -12,6 +12,7 @@
 #include "../awscli/argv.h"
 #include "../awscli/policy.h"
 #include "../awscli/runner.h"
+#include "../awscli/version.h"
 #include "../buf.h"
 #include "../log.h"
 #include "../banned.h"
@@ -457,38 +458,6 @@ static size_t trim_len(const char *s, size_t n)
     return n;
 }
 
-/*
- * AWS CLI v1 has no --no-cli-pager, which every call carries: its usage error names it
- * ("Unknown options: --no-cli-pager", items joined with ',' or ', '). No v2 prints that.
- * Recognising the failure costs nothing at start-up, where `aws --version` would cost half a
- * second.
- */
-static bool failed_as_cli_v1(const struct runner_result *res)
-{
-    static const char marker[] = "Unknown options:";
-    const char *p = res->err.p, *end = res->err.p + res->err.len;
-
-    if (res->exit_code == 0 || !p)
-        return false;
-    while ((p = memmem(p, (size_t)(end - p), marker, sizeof(marker) - 1)) != NULL) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        if (!eol)
-            eol = end;
-        p += sizeof(marker) - 1;
-        while (p < eol) {
-            size_t n;
-            p += strspn(p, ", \t");
-            n = strcspn(p, ", \t\r\n");
-            if (p + n > eol)
-                n = (size_t)(eol - p);
-            if (n == strlen("--no-cli-pager") && memcmp(p, "--no-cli-pager", n) == 0)
-                return true;
-            p += n ? n : 1;
-        }
-    }
-    return false;
-}
-
 /* Fills r from a finished run. */
 static int result_build(const struct rac *t, const struct runner_result *res, bool deadline_is_ours,
                         struct tool_result *r)
@@ -535,7 +504,7 @@ static int result_build(const struct rac *t, const struct runner_result *res, bo
     } else if (ok) {
         if (add_text(r, res->out.p, res->out.len) < 0)
             return -1;
-    } else if (failed_as_cli_v1(res)) {
+    } else if (awscli_v1_failure(res->exit_code, res->err.p, res->err.len)) {
         if (add_textf(r,
                       "The AWS CLI at %s is version 1; awscli-mcp needs AWS CLI v2. The server's "
                       "operator must set --aws-cli or AWSCLI_MCP_AWS_CLI to an AWS CLI v2 "
@@ -718,7 +687,7 @@ static int call(const struct tool *tool, const struct tool_ctx *ctx, json_t *arg
     }
     if (ctx && ctx->progress)
         ctx->progress(ctx->progress_opaque, 1, 1, "done");
-    v1 = failed_as_cli_v1(&res);
+    v1 = awscli_v1_failure(res.exit_code, res.err.p, res.err.len);
     if (v1 && !atomic_exchange(&t->v1_warned, true))
         log_msg(LOG_ERROR,
                 "the AWS CLI at %s is version 1 and every call fails; set --aws-cli or "
