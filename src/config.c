@@ -88,6 +88,10 @@ static const struct option_def options[] = {
     {"--profile", NULL, OPT_PROFILE, IN(MODE_PROXY), NULL, NULL},
 };
 
+/* The groups of --help, in order; an option whose modes are not listed here is not shown. */
+static const unsigned usage_groups[] = {TOOL_MODES, HTTP_MODES, IN(MODE_SERVE), IN(MODE_PROXY),
+                                        ALL_MODES};
+
 static const char *const mode_names[] = {[MODE_SERVE] = "serve",
                                          [MODE_STDIO] = "stdio",
                                          [MODE_LAMBDA] = "lambda",
@@ -134,37 +138,32 @@ void config_print_usage(FILE *f)
           "Options: each is also an environment variable AWSCLI_MCP_<NAME> (in brackets);\n"
           "flags win. A flag given to a mode it does not apply to is an error.\n",
           f);
-    for (size_t k = 0; k < ARRAY_SIZE(options); k++) {
-        const struct option_def *o = &options[k];
+    for (size_t k = 0; k < ARRAY_SIZE(usage_groups); k++) {
         char modes[64], left[64];
-        bool first = true;
+        bool heading = false;
 
-        if (!o->help)
-            continue;
-        for (size_t j = 0; j < k && first; j++)
-            first = !(options[j].help && options[j].modes == o->modes);
-        if (first) {
-            modes_text(o->modes, modes, sizeof(modes));
-            if (o->modes == ALL_MODES)
-                fputs("\nEvery mode:\n", f);
-            else
-                fprintf(f, "\n%s %s:\n", strchr(modes, ' ') ? "Modes" : "Mode", modes);
-            /* Later entries with the same modes follow at once: print the whole group. */
-            for (size_t j = k; j < ARRAY_SIZE(options); j++) {
-                const struct option_def *g = &options[j];
-                if (!g->help || g->modes != o->modes)
-                    continue;
-                if (g->flag)
-                    snprintf(left, sizeof(left), "%s %s", g->flag, g->arg);
+        for (size_t j = 0; j < ARRAY_SIZE(options); j++) {
+            const struct option_def *o = &options[j];
+            if (!o->help || o->modes != usage_groups[k])
+                continue;
+            if (!heading) {
+                modes_text(o->modes, modes, sizeof(modes));
+                if (o->modes == ALL_MODES)
+                    fputs("\nEvery mode:\n", f);
                 else
-                    snprintf(left, sizeof(left), "%s", g->env);
-                fprintf(f, "  %-24s %s", left, g->help);
-                if (g->flag && g->env)
-                    fprintf(f, " [%s]", g->env + strlen("AWSCLI_MCP_"));
-                else if (!g->flag)
-                    fputs(" (environment only)", f);
-                fputc('\n', f);
+                    fprintf(f, "\n%s %s:\n", strchr(modes, ' ') ? "Modes" : "Mode", modes);
+                heading = true;
             }
+            if (o->flag)
+                snprintf(left, sizeof(left), "%s %s", o->flag, o->arg);
+            else
+                snprintf(left, sizeof(left), "%s", o->env);
+            fprintf(f, "  %-24s %s", left, o->help);
+            if (o->flag && o->env)
+                fprintf(f, " [%s]", o->env + strlen("AWSCLI_MCP_"));
+            else if (!o->flag)
+                fputs(" (environment only)", f);
+            fputc('\n', f);
         }
     }
     fprintf(f, "  %-24s %s\n  %-24s %s\n", "-h, --help", "this text", "-V, --version",

@@ -305,4 +305,22 @@ TEST(help_version_and_default_mode)
     clean_env();
 }
 
+/* --help shows each option under the modes it belongs to. */
+TEST(usage_groups_options_by_mode)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    config_print_usage(f);
+    fclose(f);
+    CHECK_CONTAINS(text, "\nMode serve:\n  --listen HOST:PORT");
+    CHECK_CONTAINS(text, "\nModes serve, stdio and lambda:\n  --aws-cli PATH");
+    CHECK_CONTAINS(text, "[AUDIT]");
+    CHECK_CONTAINS(text, "Modes serve and lambda:\n  --allowed-origins LIST");
+    CHECK_CONTAINS(text, "AWSCLI_MCP_AUTH_TOKEN    bearer token");
+    CHECK_CONTAINS(text, "Every mode:\n  --log-level LEVEL");
+    free(text);
+}
+
 CHECK_MAIN
