@@ -3,7 +3,6 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "../common.h"
 #include "../banned.h"
 
 /* A string id with a NUL inside could not be echoed faithfully by everyone: not usable. */

@@ -577,10 +577,18 @@ static bool has_nul(json_t *v, const json_t *skip)
     case JSON_STRING:
         return strlen(json_string_value(v)) != json_string_length(v);
     case JSON_ARRAY:
-        json_array_foreach(v, i, x) if (has_nul(x, skip)) return true;
+        json_array_foreach(v, i, x)
+        {
+            if (has_nul(x, skip))
+                return true;
+        }
         return false;
     case JSON_OBJECT:
-        json_object_foreach(v, key, x) if (has_nul(x, skip)) return true;
+        json_object_foreach(v, key, x)
+        {
+            if (has_nul(x, skip))
+                return true;
+        }
         return false;
     default:
         return false;
