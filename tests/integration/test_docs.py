@@ -37,6 +37,9 @@ import urllib.error
 import urllib.request
 
 SOURCE_DIR = os.path.realpath(os.environ.get("SOURCE_DIR", os.getcwd()))
+sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "lambda"))
+from harnesslib import Runner  # noqa: E402
+
 BUILD_DIR = os.path.realpath(os.environ.get("BUILD_DIR", os.path.join(SOURCE_DIR, "build")))
 BIN = os.path.realpath(os.environ.get("AWSCLI_MCP_BIN", os.path.join(BUILD_DIR, "awscli-mcp")))
 NODE = os.path.join(SOURCE_DIR, "tests", "node", "node_modules", ".bin", "node")
@@ -45,21 +48,13 @@ SKELETON = "logs describe-log-groups --generate-cli-skeleton output"
 LOCAL_URL = "http://127.0.0.1:8080/mcp"
 SDK_ENV = ("HOME", "LOGNAME", "PATH", "SHELL", "TERM", "USER")
 
-passed = failed = 0
+r = Runner('The documentation: links and runnable blocks')
+check = r.check
 tmp = tempfile.mkdtemp(prefix="test-docs-")
 bindir = os.path.join(tmp, "bin")
 os.makedirs(bindir)
 os.symlink(BIN, os.path.join(bindir, "awscli-mcp"))
 
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}\n     {str(detail)[:1500]}")
 
 
 def free_port():
@@ -452,5 +447,4 @@ finally:
         subprocess.run(["bash", os.path.join(SOURCE_DIR, "tests", "lib", "moto.sh"), "stop",
                         moto["dir"]], capture_output=True)
     subprocess.run(["rm", "-rf", tmp])
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(r.summary())

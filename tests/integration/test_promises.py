@@ -23,6 +23,9 @@ import urllib.error
 import urllib.request
 
 SOURCE_DIR = os.path.realpath(os.environ.get("SOURCE_DIR", os.getcwd()))
+sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "lambda"))
+from harnesslib import Runner  # noqa: E402
+
 BUILD_DIR = os.path.realpath(os.environ.get("BUILD_DIR", os.path.join(SOURCE_DIR, "build")))
 BIN = os.environ.get("AWSCLI_MCP_BIN", os.path.join(BUILD_DIR, "awscli-mcp"))
 FAKE_AWS = os.path.join(os.environ.get("HELPERS_DIR", os.path.join(BUILD_DIR, "helpers")),
@@ -30,18 +33,10 @@ FAKE_AWS = os.path.join(os.environ.get("HELPERS_DIR", os.path.join(BUILD_DIR, "h
 BASE_ENV = {k: v for k, v in os.environ.items() if not k.startswith("AWSCLI_MCP_")}
 BASE_ENV["AWSCLI_MCP_AWS_CLI"] = FAKE_AWS
 
-passed = failed = 0
+r = Runner("A new user's first hour: promises against the program")
+check = r.check
 tmp = tempfile.mkdtemp(prefix="test-promises-")
 
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}\n     {str(detail)[:1500]}")
 
 
 def rpc(id_, method, params=None):
@@ -224,5 +219,4 @@ try:
         t()
 finally:
     subprocess.run(["rm", "-rf", tmp])
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(r.summary())
