@@ -49,8 +49,8 @@ enum jsonrpc_kind jsonrpc_classify(json_t *msg, const char **why)
         if (!id)
             return JSONRPC_NOTIFICATION;
         if (!id_usable(id)) {
-            *why = "\"id\" must be a string (without \\u0000) or an integer (MCP forbids null "
-                   "ids)";
+            *why = "\"id\" must be a string or an integer (MCP forbids null ids; a string id may "
+                   "not hold \\u0000)";
             return JSONRPC_INVALID;
         }
         return JSONRPC_REQUEST;

@@ -66,7 +66,7 @@ static void clean_env(void)
                                        "AWSCLI_MCP_LOG_LEVEL",
                                        "AWSCLI_MCP_AUTH_TOKEN",
                                        "AWSCLI_MCP_AUDIT"};
-    for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(vars); i++)
         unsetenv(vars[i]);
 }
 
@@ -193,14 +193,14 @@ TEST(loose_values_refused)
     struct err e = ERR_INIT;
 
     clean_env();
-    for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(numbers); i++) {
         setenv("AWSCLI_MCP_TIMEOUT_S", numbers[i], 1);
         expect_error(ARGV("stdio"), "AWSCLI_MCP_TIMEOUT_S:");
     }
     clean_env();
-    for (size_t i = 0; i < sizeof(origins) / sizeof(origins[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(origins); i++)
         expect_error(ARGV("serve", "--allowed-origins", origins[i]), "is not an origin");
-    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
         e = (struct err)ERR_INIT;
         CHECK_INT(load(&c, ARGV("serve", "--allowed-origins", good[i]), &e), 0);
         CHECK_STR(e.msg, "");
@@ -323,4 +323,11 @@ TEST(usage_groups_options_by_mode)
     free(text);
 }
 
-CHECK_MAIN
+int main(int argc, char **argv)
+{
+    int rc = check_main(argc, argv);
+
+    make_argv(NULL);
+    free(argv_store[0]);
+    return rc;
+}
