@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# ctest-timeout: 900
 """The documentation's promises, checked against the program.
 
 1. Links: every relative link of every Markdown file in the repository ([text](path)), and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest-timeout: 240
 # `make install` (issue 8): with DESTDIR and PREFIX, or the GNU names prefix and bindir, it
 # installs the program and nothing else, and the installed program runs; `make uninstall`
 # removes it again.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# ctest-timeout: 120
 """A new user's first hour (issue 8), against the real program over stdio and HTTP.
 
 - A NUL (\\u0000) in the command is refused by the tool's tokenizer, answered with the
