@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "awscli/policy.h"
+#include "buf.h"
 #include "log.h"
 #include "banned.h"
 
@@ -441,9 +442,9 @@ int config_load(struct config *c, int argc, char **argv, struct err *e)
     c->listen_port = CONFIG_DEFAULT_PORT;
     c->aws_cli = "aws";
     c->timeout_s = CONFIG_DEFAULT_TIMEOUT_S;
-    c->max_output_bytes = CONFIG_DEFAULT_MAX_OUTPUT;
+    c->max_output_bytes = CAP_CLI_STDOUT;
     c->max_concurrent = (int)(cpu_count() * 2);
-    c->max_body_bytes = 1024 * 1024;
+    c->max_body_bytes = CAP_HTTP_BODY;
     c->proxy_service = "lambda";
     c->log_level = LOG_INFO;
     c->audit = true;

@@ -27,10 +27,9 @@ enum mode {
     MODE_PROXY
 };
 
-#define CONFIG_DEFAULT_HOST       "127.0.0.1"
-#define CONFIG_DEFAULT_PORT       8080
-#define CONFIG_DEFAULT_TIMEOUT_S  60
-#define CONFIG_DEFAULT_MAX_OUTPUT 262144
+#define CONFIG_DEFAULT_HOST      "127.0.0.1"
+#define CONFIG_DEFAULT_PORT      8080
+#define CONFIG_DEFAULT_TIMEOUT_S 60
 
 struct config {
     enum mode mode;

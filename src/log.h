@@ -40,8 +40,4 @@ void log_msg(enum log_level level, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void log_audit(json_t *fields);
 void log_set_audit(bool on);
 
-/* Millisecond clocks: monotonic for deadlines and durations, real time for timestamps. */
-long long clock_mono_ms(void);
-long long clock_real_ms(void);
-
 #endif

@@ -1,8 +1,8 @@
-#include "version.h"
+#include "awscli/version.h"
 
 #include <string.h>
 
-#include "../banned.h"
+#include "banned.h"
 
 bool awscli_v1_failure(int exit_code, const char *err, size_t len)
 {

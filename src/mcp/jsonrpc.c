@@ -1,9 +1,9 @@
-#include "jsonrpc.h"
+#include "mcp/jsonrpc.h"
 
 #include <stdbool.h>
 #include <string.h>
 
-#include "../banned.h"
+#include "banned.h"
 
 /* A string id with a NUL inside could not be echoed faithfully by everyone: not usable. */
 static bool id_usable(json_t *id)
