@@ -205,7 +205,7 @@ static int parse_listen(struct config *c, const char *name, const char *s, struc
     const char *colon = strrchr(s, ':');
     const char *host = s, *port = s;
     size_t hlen = 0;
-    long p;
+    long p = 0;
 
     if (colon) {
         port = colon + 1;
@@ -300,7 +300,7 @@ static int check_origins(const char *name, const char *v, struct err *e)
 
 static int apply(struct config *c, int id, const char *name, const char *v, struct err *e)
 {
-    long n;
+    long n = 0;
 
     switch (id) {
     case OPT_LISTEN:
