@@ -60,8 +60,12 @@ static void curl_load(void)
         SYM(dynlib_curl, easy_getinfo, "curl_easy_getinfo"),
         SYM(dynlib_curl, easy_strerror, "curl_easy_strerror"),
         SYM(dynlib_curl, easy_cleanup, "curl_easy_cleanup"),
+        SYM(dynlib_curl, easy_reset, "curl_easy_reset"),
         SYM(dynlib_curl, slist_append, "curl_slist_append"),
         SYM(dynlib_curl, slist_free_all, "curl_slist_free_all"),
+        SYM(dynlib_curl, share_init, "curl_share_init"),
+        SYM(dynlib_curl, share_setopt, "curl_share_setopt"),
+        SYM(dynlib_curl, share_cleanup, "curl_share_cleanup"),
     };
     curl_loaded = load("libcurl.so.4", "libcurl4", syms, sizeof(syms) / sizeof(syms[0]));
 }

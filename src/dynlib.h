@@ -31,8 +31,12 @@ struct dynlib_curl {
     CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
     const char *(*easy_strerror)(CURLcode code);
     void (*easy_cleanup)(CURL *curl);
+    void (*easy_reset)(CURL *curl);
     struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
     void (*slist_free_all)(struct curl_slist *list);
+    CURLSH *(*share_init)(void);
+    CURLSHcode (*share_setopt)(CURLSH *share, CURLSHoption option, ...);
+    CURLSHcode (*share_cleanup)(CURLSH *share);
 };
 extern struct dynlib_curl dynlib_curl;
 CURLcode dynlib_curl_global_init(long flags);
@@ -40,6 +44,7 @@ CURLcode dynlib_curl_global_init(long flags);
 /* curl.h defines these two as function-like macros that check the argument count. */
 #undef curl_easy_setopt
 #undef curl_easy_getinfo
+#undef curl_share_setopt
 #define curl_global_init    dynlib_curl_global_init
 #define curl_global_cleanup dynlib_curl.global_cleanup
 #define curl_easy_init      dynlib_curl.easy_init
@@ -48,8 +53,12 @@ CURLcode dynlib_curl_global_init(long flags);
 #define curl_easy_getinfo   dynlib_curl.easy_getinfo
 #define curl_easy_strerror  dynlib_curl.easy_strerror
 #define curl_easy_cleanup   dynlib_curl.easy_cleanup
+#define curl_easy_reset     dynlib_curl.easy_reset
 #define curl_slist_append   dynlib_curl.slist_append
 #define curl_slist_free_all dynlib_curl.slist_free_all
+#define curl_share_init     dynlib_curl.share_init
+#define curl_share_setopt   dynlib_curl.share_setopt
+#define curl_share_cleanup  dynlib_curl.share_cleanup
 #endif
 
 #ifdef DYNLIB_MHD

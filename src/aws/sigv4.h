@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "aws/header.h"
 #include "buf.h"
 #include "err.h"
 
@@ -41,16 +42,11 @@ struct sigv4_credentials {
     const char *session_token;
 };
 
-struct sigv4_header {
-    const char *name;
-    const char *value;
-};
-
 struct sigv4_request {
-    const char *method;                 /* "GET", "POST", ... */
-    const char *path;                   /* the path as sent, before any '?' ("" means "/") */
-    const char *query;                  /* after the '?', without it; NULL or "" = none */
-    const struct sigv4_header *headers; /* borrowed; must include Host */
+    const char *method;               /* "GET", "POST", ... */
+    const char *path;                 /* the path as sent, before any '?' ("" means "/") */
+    const char *query;                /* after the '?', without it; NULL or "" = none */
+    const struct aws_header *headers; /* borrowed; must include Host */
     size_t n_headers;
     const void *body; /* hashed for the payload hash; NULL = empty */
     size_t body_len;

@@ -26,7 +26,7 @@ static json_t *sign_one(json_t *in, struct sigv4_key_cache *cache)
 {
     json_t *hs = json_object_get(in, "headers");
     size_t n = json_array_size(hs);
-    struct sigv4_header *h = calloc(n ? n : 1, sizeof(*h));
+    struct aws_header *h = calloc(n ? n : 1, sizeof(*h));
     for (size_t i = 0; i < n; i++) {
         h[i].name = json_string_value(json_array_get(json_array_get(hs, i), 0));
         h[i].value = json_string_value(json_array_get(json_array_get(hs, i), 1));

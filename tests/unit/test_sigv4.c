@@ -39,7 +39,7 @@ static char *slurp(const char *dir, const char *name)
 struct suite_req {
     char *text;
     char *method, *path, *query, *body;
-    struct sigv4_header h[MAX_HEADERS];
+    struct aws_header h[MAX_HEADERS];
     size_t nh;
 };
 
@@ -260,7 +260,7 @@ static int sign_lambda(bool sign_body, struct sigv4_key_cache *cache, time_t whe
                        struct sigv4_signed *out)
 {
     static const char body[] = "{\"prompt\":\"hello\"}";
-    const struct sigv4_header h[] = {
+    const struct aws_header h[] = {
         {"Content-Type", "application/json"},
         {"Host", "abcdefghij1234567890klmnop.lambda-url.us-east-1.on.aws"},
         {"User-Agent", "never signed"},
@@ -321,7 +321,7 @@ TEST(key_cache)
 
 TEST(refusals)
 {
-    const struct sigv4_header h[] = {{"X-Other", "1"}};
+    const struct aws_header h[] = {{"X-Other", "1"}};
     struct sigv4_request req = {"GET", "/", NULL, h, 1, NULL, 0, NULL};
     struct sigv4_params p = {.region = "us-east-1", .service = "lambda", .when = 1440938160};
     struct sigv4_signed out;
@@ -342,7 +342,7 @@ TEST(refusals)
 /* A malformed escape stays literal and is itself encoded; a valid one is decoded first. */
 TEST(query_recoding)
 {
-    const struct sigv4_header h[] = {{"Host", "h"}};
+    const struct aws_header h[] = {{"Host", "h"}};
     struct sigv4_request req = {"GET", "/a%20b", "b=%zz&a=%41%2f&c", h, 1, NULL, 0, NULL};
     struct sigv4_params p = {.region = "r", .service = "s", .when = 0, .normalize_path = true};
     struct sigv4_signed out;
