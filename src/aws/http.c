@@ -417,7 +417,7 @@ int aws_http_send(struct aws_http_client *c, const struct aws_http_request *r,
 
     if (aws_url_parse(r->url, &u, e) < 0)
         return -1;
-    if (strcmp(u.scheme, "http") == 0 && !aws_url_is_loopback(&u))
+    if (strcmp(u.scheme, "http") == 0 && !aws_url_is_loopback(&u) && !r->allow_http)
         return err_set(e, ERR_INVALID_PARAMS,
                        "%s: plain http:// is only allowed to a loopback host; use https://",
                        r->url);

@@ -69,6 +69,9 @@ struct aws_http_request {
                    struct err *e);
     void *arg;
     const atomic_bool *cancel; /* set to true (any thread) to abort; NULL = never */
+    /* Plain http:// to a non-loopback host: only for the link-local metadata endpoints of
+     * containers and EC2, whose addresses the caller vouches for. */
+    bool allow_http;
     /* SigV4: both set = sign (borrowed). region and service must be set in `sign`. */
     const struct sigv4_params *sign;
     const struct sigv4_credentials *credentials;
