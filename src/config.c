@@ -21,6 +21,8 @@ const char config_usage[] =
     "  stdio    MCP over stdin/stdout, for local MCP clients\n"
     "  lambda   AWS Lambda custom runtime behind a Function URL (the default when\n"
     "           AWS_LAMBDA_RUNTIME_API is set)\n"
+    "  proxy    stdio MCP server that forwards every message to a remote Streamable HTTP\n"
+    "           server (a Function URL with AWS_IAM auth), signed with your AWS credentials\n"
     "\n"
     "Options (each also an environment variable AWSCLI_MCP_<NAME>; flags win):\n"
     "  --listen HOST:PORT        serve: address to listen on          [LISTEN]\n"
@@ -35,6 +37,15 @@ const char config_usage[] =
     "  --max-body-bytes N        largest HTTP request body (1048576)   [MAX_BODY_BYTES]\n"
     "  --log-level LEVEL         debug, info, warn, error, off (info)  [LOG_LEVEL]\n"
     "  AWSCLI_MCP_AUTH_TOKEN     bearer token required on HTTP requests (environment only)\n"
+    "\n"
+    "Proxy options:\n"
+    "  --url URL                 the remote MCP endpoint (required)\n"
+    "  --region REGION           signing region (inferred from <id>.lambda-url.<region>.on.aws)\n"
+    "  --service NAME            signing service (lambda)\n"
+    "  --profile NAME            AWS profile for the credentials (else the CLI's chain)\n"
+    "  --header 'NAME: VALUE'    extra request header, repeatable; an Authorization header\n"
+    "                            turns signing off (bearer-token servers)\n"
+    "  --timeout SECONDS         per forwarded request, 1..900 (120)\n"
     "  -h, --help                this text\n"
     "  -V, --version             print the version\n";
 
@@ -61,6 +72,7 @@ enum {
     OPT_REGION,
     OPT_SERVICE,
     OPT_PROFILE,
+    OPT_HEADER,
     OPT_COUNT
 };
 
@@ -82,6 +94,7 @@ static const struct option_def options[] = {
     {"--region", NULL, OPT_REGION},
     {"--service", NULL, OPT_SERVICE},
     {"--profile", NULL, OPT_PROFILE},
+    {"--header", NULL, OPT_HEADER}, /* repeatable: collected as it is read */
 };
 
 static int parse_long(const char *name, const char *s, long lo, long hi, long *out, struct err *e)
@@ -272,6 +285,17 @@ int config_load(struct config *c, int argc, char **argv, struct err *e)
                 return err_set(e, -32602, "%s needs a value", o->flag);
             val = argv[++i];
         }
+        if (o->id == OPT_HEADER) {
+            if (c->n_proxy_headers == CONFIG_MAX_PROXY_HEADERS)
+                return err_set(e, ERR_INVALID_PARAMS, "--header: at most %d",
+                               CONFIG_MAX_PROXY_HEADERS);
+            const char *colon = strchr(val, ':');
+            if (!colon || colon == val || strpbrk(val, "\r\n"))
+                return err_set(e, ERR_INVALID_PARAMS,
+                               "--header: '%s' is not 'Name: value' on one line", val);
+            c->proxy_headers[c->n_proxy_headers++] = val;
+            continue;
+        }
         flag_values[o->id] = val;
         flag_names[o->id] = o->flag;
     }
@@ -303,5 +327,9 @@ int config_load(struct config *c, int argc, char **argv, struct err *e)
         c->mode = getenv("AWS_LAMBDA_RUNTIME_API") ? MODE_LAMBDA : MODE_HELP;
     if (c->mode == MODE_PROXY && !c->proxy_url)
         return err_set(e, -32602, "proxy: --url is required");
+    if (c->mode == MODE_PROXY && !flag_values[OPT_TIMEOUT] && !getenv("AWSCLI_MCP_TIMEOUT_S"))
+        c->timeout_s = CONFIG_DEFAULT_PROXY_TIMEOUT_S;
+    if (c->mode != MODE_PROXY && c->n_proxy_headers)
+        return err_set(e, ERR_INVALID_PARAMS, "--header belongs to the proxy mode");
     return 0;
 }
