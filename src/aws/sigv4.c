@@ -1,3 +1,4 @@
+#define DYNLIB_CRYPTO
 #include "aws/sigv4.h"
 
 #include <ctype.h>
@@ -5,10 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
+#include "dynlib.h"
 #include "banned.h"
 
 #define SIGV4_ALGORITHM   "AWS4-HMAC-SHA256"
@@ -53,6 +51,8 @@ static int sha256(const void *data, size_t len, unsigned char md[32])
 int sigv4_sha256_hex(const void *data, size_t len, char hex[65])
 {
     unsigned char md[32];
+    if (dynlib_crypto_load() < 0)
+        return -1;
     if (sha256(data ? data : "", len, md) < 0)
         return -1;
     to_hex(md, 32, hex);
@@ -424,6 +424,9 @@ int sigv4_sign(const struct sigv4_request *req, const struct sigv4_credentials *
                        SIGV4_MAX_EXPIRES);
     if (!req->method || !*req->method)
         return err_set(e, ERR_INVALID_PARAMS, "sigv4: no method");
+    if (dynlib_crypto_load() < 0)
+        return err_set(e, ERR_INTERNAL,
+                       "sigv4: libcrypto cannot be loaded (Debian package libssl3)");
 
     struct tm tm;
     if (!gmtime_r(&p->when, &tm))

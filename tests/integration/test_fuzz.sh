@@ -26,7 +26,7 @@ passed=0
 failed=0
 for target in "$src"/tests/fuzz/fuzz_*.c; do
   name=$(basename "$target" .c)
-  if ! clang "${flags[@]}" "$target" "${core[@]}" -ljansson -lcrypto -lpthread -ldl -o "$out/$name" \
+  if ! clang "${flags[@]}" "$target" "${core[@]}" -ljansson -lpthread -ldl -o "$out/$name" \
       2>"$out/$name.build.log"; then
     echo "FAIL $name: does not build"; tail -20 "$out/$name.build.log"
     failed=$((failed + 1))
