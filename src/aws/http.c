@@ -381,9 +381,7 @@ static int build_headers(const struct aws_http_request *r, const struct aws_url 
     if (add_header(out, "Expect", "") < 0)
         goto oom;
     if (r->sign && r->credentials) {
-        struct aws_header hs[AWS_HTTP_MAX_HEADERS + 1];
-        memcpy(hs, h, n * sizeof(*h));
-        struct sigv4_request sr = {method, u->path, u->query, hs, n, r->body, r->body_len, NULL};
+        struct sigv4_request sr = {method, u->path, u->query, h, n, r->body, r->body_len, NULL};
         if (sigv4_sign(&sr, r->credentials, r->sign, &sig, e) < 0)
             goto out;
         if (add_header(out, "X-Amz-Date", sig.amz_date) < 0 ||
@@ -484,9 +482,11 @@ int aws_http_send(struct aws_http_client *c, const struct aws_http_request *r,
     } else if (cc == CURLE_OPERATION_TIMEDOUT) {
         err_set(e, ERR_INTERNAL, "%s %s: no complete response within %ld ms (%s)", method, r->url,
                 timeout_ms, curl_err[0] ? curl_err : "timed out");
-    } else if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE ||
-               cc == CURLE_SSL_CONNECT_ERROR) {
+    } else if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE) {
         err_set(e, ERR_INTERNAL, "%s %s: TLS certificate not accepted: %s", method, r->url,
+                curl_err[0] ? curl_err : curl_easy_strerror(cc));
+    } else if (cc == CURLE_SSL_CONNECT_ERROR) {
+        err_set(e, ERR_INTERNAL, "%s %s: TLS handshake failed: %s", method, r->url,
                 curl_err[0] ? curl_err : curl_easy_strerror(cc));
     } else {
         err_set(e, ERR_INTERNAL, "%s %s: %s", method, r->url,

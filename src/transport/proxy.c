@@ -174,9 +174,13 @@ static char *header_value(const char *v)
 
 /* ---- the response body as it arrives ---- */
 
+static void note_initialize(struct job *j, const char *p, size_t n);
+static void remember_session(struct proxy *px, const struct aws_http_response *resp);
+
 static void sse_dispatch(struct job *j)
 {
     if (j->sse_data.len) {
+        note_initialize(j, j->sse_data.p, j->sse_data.len);
         emit(j->px, j->sse_data.p, j->sse_data.len);
         j->events++;
     }
@@ -215,6 +219,7 @@ static int on_body(void *arg, const struct aws_http_response *resp, const char *
         const char *ct = aws_http_response_header(resp, "content-type");
         j->sse = resp->status == 200 && ct && strncasecmp(ct, "text/event-stream", 17) == 0;
         j->sse_decided = true;
+        remember_session(j->px, resp); /* before any event reaches the client */
     }
     if (!j->sse)
         return buf_add(&j->body, p, n) < 0 ? -1 : 0;
@@ -296,22 +301,29 @@ static bool is_jsonrpc_reply(const struct buf *body, json_t *ids)
 
 /* ---- one message ---- */
 
-static void remember(struct proxy *px, struct job *j, const struct aws_http_response *resp)
+/* The version an initialize reply negotiated goes on every later request (before the reply
+ * reaches the client, so its next request already carries it). */
+static void note_initialize(struct job *j, const char *p, size_t n)
+{
+    const char *method = json_string_value(json_object_get(first_message(j->msg), "method"));
+    if (!method || strcmp(method, "initialize") != 0)
+        return;
+    json_t *b = json_loadb(p, n, 0, NULL);
+    const char *v =
+        json_string_value(json_object_get(json_object_get(b, "result"), "protocolVersion"));
+    pthread_mutex_lock(&j->px->lock);
+    if (v && strlen(v) < sizeof(j->px->version))
+        snprintf(j->px->version, sizeof(j->px->version), "%s", v);
+    pthread_mutex_unlock(&j->px->lock);
+    json_decref(b);
+}
+
+static void remember_session(struct proxy *px, const struct aws_http_response *resp)
 {
     const char *sid = aws_http_response_header(resp, "mcp-session-id");
-    json_t *m = first_message(j->msg);
-    const char *method = json_string_value(json_object_get(m, "method"));
     pthread_mutex_lock(&px->lock);
     if (sid && strlen(sid) < sizeof(px->session_id) && !strpbrk(sid, "\r\n"))
         snprintf(px->session_id, sizeof(px->session_id), "%s", sid);
-    if (method && strcmp(method, "initialize") == 0 && !j->sse) {
-        json_t *b = json_loadb(j->body.p, j->body.len, 0, NULL);
-        const char *v =
-            json_string_value(json_object_get(json_object_get(b, "result"), "protocolVersion"));
-        if (v && strlen(v) < sizeof(px->version))
-            snprintf(px->version, sizeof(px->version), "%s", v);
-        json_decref(b);
-    }
     pthread_mutex_unlock(&px->lock);
 }
 
@@ -392,9 +404,13 @@ static void forward(struct job *j)
         emit_errors(j, ids, e.msg, 0);
         goto out;
     }
-    if (j->sse)
-        sse_line(j, j->sse_line.p, j->sse_line.len), sse_dispatch(j);
-    remember(px, j, &resp);
+    remember_session(px, &resp);
+    if (j->sse) {
+        sse_line(j, j->sse_line.p, j->sse_line.len); /* a last line without its newline */
+        sse_dispatch(j);
+    } else if (resp.status == 200) {
+        note_initialize(j, j->body.p, j->body.len);
+    }
     if (resp.status == 200 && j->sse) {
         if (j->events == 0 && json_array_size(ids))
             emit_errors(j, ids, "the server ended its event stream without a reply", 200);
