@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include "alloc.h"
 #include "banned.h"
 
 static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -10,7 +11,7 @@ char *base64_encode(const void *data, size_t n, size_t *out_len)
 {
     const unsigned char *p = data;
     size_t o = 0;
-    char *out = n / 3 < ((size_t)-1) / 4 - 1 ? malloc((n + 2) / 3 * 4 + 1) : NULL;
+    char *out = n / 3 < ((size_t)-1) / 4 - 1 ? xmalloc((n + 2) / 3 * 4 + 1) : NULL;
 
     if (!out)
         return NULL;
@@ -53,7 +54,7 @@ char *base64_decode(const char *s, size_t n, size_t *out_len)
 
     if (n % 4 != 0)
         return NULL;
-    out = malloc(n / 4 * 3 + 1);
+    out = xmalloc(n / 4 * 3 + 1);
     if (!out)
         return NULL;
     for (size_t i = 0; i < n; i += 4) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "banned.h"
 
 char buf_empty[1];
@@ -32,7 +33,7 @@ static int grow(struct buf *b, size_t need)
     }
     if (b->max && cap > b->max + 1)
         cap = b->max + 1;
-    p = realloc(b->cap ? b->p : NULL, cap);
+    p = xrealloc(b->cap ? b->p : NULL, cap);
     if (!p)
         return -1;
     if (!b->cap)
@@ -81,7 +82,7 @@ int buf_addf(struct buf *b, const char *fmt, ...)
     if ((size_t)n < sizeof(small))
         return buf_add(b, small, (size_t)n);
     {
-        char *big = malloc((size_t)n + 1);
+        char *big = xmalloc((size_t)n + 1);
         int rc;
         if (!big)
             return -1;
@@ -104,7 +105,7 @@ void buf_reset(struct buf *b)
 
 char *buf_take(struct buf *b, size_t *len)
 {
-    char *p = b->cap ? b->p : strdup("");
+    char *p = b->cap ? b->p : xstrdup("");
     if (len)
         *len = b->len;
     buf_init(b, b->max);

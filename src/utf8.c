@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "banned.h"
 
 /*
@@ -74,7 +75,7 @@ int utf8_repair(struct buf *b, bool cut)
         return 0;
     }
 
-    fixed = n <= (SIZE_MAX - 1) / 3 ? malloc(n * 3 + 1) : NULL;
+    fixed = n <= (SIZE_MAX - 1) / 3 ? xmalloc(n * 3 + 1) : NULL;
     for (i = 0; i < n; i += k) {
         k = utf8_seq(s + i, n - i, &complete);
         if (complete) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "aws/credentials_sources.h"
 #include "aws/ini.h"
 #include "log.h"
@@ -44,9 +45,9 @@ struct sigv4_credentials aws_credentials_view(const struct aws_credentials *c)
 static int copy_creds(const struct aws_credentials *in, struct aws_credentials *out)
 {
     memset(out, 0, sizeof(*out));
-    out->access_key_id = strdup(in->access_key_id);
-    out->secret_access_key = strdup(in->secret_access_key);
-    out->session_token = in->session_token ? strdup(in->session_token) : NULL;
+    out->access_key_id = xstrdup(in->access_key_id);
+    out->secret_access_key = xstrdup(in->secret_access_key);
+    out->session_token = in->session_token ? xstrdup(in->session_token) : NULL;
     out->expiration = in->expiration;
     out->source = in->source;
     if (!out->access_key_id || !out->secret_access_key ||
@@ -82,14 +83,14 @@ time_t aws_parse_iso8601(const char *s)
 int aws_credentials_provider_new(const struct aws_credentials_options *o,
                                  struct aws_credentials_provider **out, struct err *e)
 {
-    struct aws_credentials_provider *p = calloc(1, sizeof(*p));
+    struct aws_credentials_provider *p = xcalloc(1, sizeof(*p));
     *out = NULL;
     if (!p)
         return err_set(e, ERR_INTERNAL, "out of memory");
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->done, NULL);
-    p->profile = o && o->profile && *o->profile ? strdup(o->profile) : NULL;
-    p->aws_cli = strdup(o && o->aws_cli ? o->aws_cli : "aws");
+    p->profile = o && o->profile && *o->profile ? xstrdup(o->profile) : NULL;
+    p->aws_cli = xstrdup(o && o->aws_cli ? o->aws_cli : "aws");
     p->http = o ? o->http : NULL;
     p->now = o ? o->now : NULL;
     p->now_arg = o ? o->now_arg : NULL;
@@ -145,9 +146,9 @@ static int from_env(struct aws_credentials *out, struct err *e)
                        has_id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
     memset(out, 0, sizeof(*out));
     out->source = "environment";
-    out->access_key_id = strdup(id);
-    out->secret_access_key = strdup(secret);
-    out->session_token = token && *token ? strdup(token) : NULL;
+    out->access_key_id = xstrdup(id);
+    out->secret_access_key = xstrdup(secret);
+    out->session_token = token && *token ? xstrdup(token) : NULL;
     if (exp && *exp && (out->expiration = aws_parse_iso8601(exp)) <= 0) {
         aws_credentials_release(out);
         return err_set(e, ERR_INVALID_PARAMS,
@@ -195,7 +196,7 @@ static int read_shared(const char *env, const char *dflt, struct buf *text, char
 
 static char *ini_dup(bool found, struct buf *b)
 {
-    return found && b->len ? strdup(b->p) : NULL;
+    return found && b->len ? xstrdup(b->p) : NULL;
 }
 
 /* Static keys from a section (credentials file: [P]; config file: [profile P]). */

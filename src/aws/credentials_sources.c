@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "awscli/runner.h"
 #include "log.h"
 #include "banned.h"
@@ -26,7 +27,7 @@ extern char **environ;
 static char *dup_str(json_t *o, const char *k)
 {
     const char *s = json_string_value(json_object_get(o, k));
-    return s && *s ? strdup(s) : NULL;
+    return s && *s ? xstrdup(s) : NULL;
 }
 
 /* Fills out from a JSON object with the given field names. */

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "dynlib.h"
 #include "log.h"
 #include "banned.h"
@@ -182,7 +183,7 @@ int aws_http_client_new(const struct aws_http_options *o, struct aws_http_client
         return err_set(e, ERR_INVALID_PARAMS, "CA bundle '%s' (AWS_CA_BUNDLE) cannot be read", ca);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return err_set(e, ERR_INTERNAL, "libcurl cannot be loaded (Debian package libcurl4)");
-    struct aws_http_client *c = calloc(1, sizeof(*c));
+    struct aws_http_client *c = xcalloc(1, sizeof(*c));
     if (!c)
         return err_set(e, ERR_INTERNAL, "out of memory");
     pthread_mutex_init(&c->lock, NULL);
@@ -190,8 +191,8 @@ int aws_http_client_new(const struct aws_http_options *o, struct aws_http_client
         pthread_mutex_init(&c->share_locks[i], NULL);
     c->max_response = o->max_response ? o->max_response : AWS_HTTP_DEFAULT_MAX_RESPONSE;
     c->connect_timeout_ms = o->connect_timeout_ms ? o->connect_timeout_ms : DEFAULT_CONNECT_TIMEOUT;
-    c->ca_bundle = ca && *ca ? strdup(ca) : NULL;
-    c->user_agent = strdup(o->user_agent ? o->user_agent : "awscli-mcp/" AWSCLI_MCP_VERSION);
+    c->ca_bundle = ca && *ca ? xstrdup(ca) : NULL;
+    c->user_agent = xstrdup(o->user_agent ? o->user_agent : "awscli-mcp/" AWSCLI_MCP_VERSION);
     c->share = curl_share_init();
     if (!c->user_agent || (ca && *ca && !c->ca_bundle) || !c->share) {
         aws_http_client_free(c);
@@ -286,8 +287,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
     }
     while (vl > 0 && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
         vl--;
-    char *s = malloc(nl + vl + 2);
-    struct aws_header *nh = realloc(x->resp->headers, (x->resp->n_headers + 1) * sizeof(*nh));
+    char *s = xmalloc(nl + vl + 2);
+    struct aws_header *nh = xrealloc(x->resp->headers, (x->resp->n_headers + 1) * sizeof(*nh));
     if (!s || !nh) {
         free(s);
         if (nh)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "dynlib.h"
 #include "banned.h"
 
@@ -104,7 +105,7 @@ static int hexval(char c)
  * stays a literal '%'. '+' is not a space here: AWS query strings encode spaces as %20. */
 static int recode(struct buf *b, const char *s, size_t n)
 {
-    char *raw = malloc(n + 1);
+    char *raw = xmalloc(n + 1);
     if (!raw)
         return -1;
     size_t m = 0;
@@ -133,8 +134,8 @@ static int canonical_path(struct buf *b, const char *path, size_t n, bool normal
 
     /* RFC 3986 section 5.2.4 plus the AWS rule that empty segments are dropped: keep a stack of
      * segment offsets into a copy, as botocore's remove_dot_segments does. */
-    size_t *seg = malloc((n / 2 + 2) * sizeof(*seg));
-    size_t *len = malloc((n / 2 + 2) * sizeof(*len));
+    size_t *seg = xmalloc((n / 2 + 2) * sizeof(*seg));
+    size_t *len = xmalloc((n / 2 + 2) * sizeof(*len));
     int rc = -1;
     size_t top = 0;
     if (!seg || !len)
@@ -199,7 +200,7 @@ static int add_pair_raw(struct qpair **q, size_t *n, size_t *cap, const char *k,
 {
     if (*n == *cap) {
         size_t nc = *cap ? *cap * 2 : 16;
-        struct qpair *nq = realloc(*q, nc * sizeof(**q));
+        struct qpair *nq = xrealloc(*q, nc * sizeof(**q));
         if (!nq)
             return -1;
         *q = nq;
@@ -448,13 +449,13 @@ int sigv4_sign(const struct sigv4_request *req, const struct sigv4_credentials *
         snprintf(out->content_sha256, sizeof(out->content_sha256), "%s", payload);
 
     /* Headers: the caller's, minus the never-signed ones, plus what the signer adds. */
-    h = calloc(req->n_headers + 3, sizeof(*h));
+    h = xcalloc(req->n_headers + 3, sizeof(*h));
     if (!h)
         goto oom;
     for (size_t i = 0; i < req->n_headers; i++) {
         const char *name = req->headers[i].name;
         size_t l = strlen(name);
-        char *lname = malloc(l + 1);
+        char *lname = xmalloc(l + 1);
         if (!lname)
             goto oom;
         for (size_t j = 0; j <= l; j++)
@@ -485,7 +486,7 @@ int sigv4_sign(const struct sigv4_request *req, const struct sigv4_credentials *
         for (size_t i = 0; i < ARRAY_SIZE(add); i++) {
             if (!*add[i].v)
                 continue;
-            char *n = strdup(add[i].n);
+            char *n = xstrdup(add[i].n);
             if (!n)
                 goto oom;
             h[nh++] = (struct header_entry){n, add[i].v, req->n_headers + i};

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "utf8.h"
 #include "banned.h"
 
@@ -83,7 +84,7 @@ static int refuse_control(struct err *e, unsigned char c, size_t pos)
 /* Appends a copy of word[0..len) to w; the caller has checked the capacity. */
 static int push_word(struct argv_words *w, const char *word, size_t len, struct err *e)
 {
-    char *copy = malloc(len + 1);
+    char *copy = xmalloc(len + 1);
     if (!copy)
         return err_set(e, E_INTERNAL, "out of memory");
     memcpy(copy, word, len);
@@ -123,8 +124,8 @@ int argv_split(const char *cmd, struct argv_words *out, struct err *e)
      * Every word is at most as long as the command, and there can be one word more than the
      * limit before the leading "aws" is dropped; +1 for the terminating NULL.
      */
-    scratch = malloc(len + 1);
-    w.v = calloc(ARGV_MAX_WORDS + 2, sizeof(*w.v));
+    scratch = xmalloc(len + 1);
+    w.v = xcalloc(ARGV_MAX_WORDS + 2, sizeof(*w.v));
     if (!scratch || !w.v) {
         err_set(e, E_INTERNAL, "out of memory");
         goto out;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "alloc.h"
 #include "buf.h"
 
 #include "banned.h"
@@ -609,7 +610,7 @@ static int parse_patterns(const char *list, const char *what, struct pattern **o
         colon = memchr(s, ':', len);
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 8;
-            struct pattern *np = realloc(ps, ncap * sizeof(*np));
+            struct pattern *np = xrealloc(ps, ncap * sizeof(*np));
             if (!np) {
                 err_set(e, E_INTERNAL, "out of memory");
                 goto out;
@@ -617,8 +618,8 @@ static int parse_patterns(const char *list, const char *what, struct pattern **o
             ps = np;
             cap = ncap;
         }
-        ps[n].svc = colon ? strndup(s, (size_t)(colon - s)) : NULL;
-        ps[n].op = colon ? strndup(colon + 1, len - (size_t)(colon - s) - 1) : NULL;
+        ps[n].svc = colon ? xstrndup(s, (size_t)(colon - s)) : NULL;
+        ps[n].op = colon ? xstrndup(colon + 1, len - (size_t)(colon - s) - 1) : NULL;
         if (!colon || !ps[n].svc || !ps[n].op || !valid_glob(ps[n].svc) || !valid_glob(ps[n].op)) {
             bool oom = colon && (!ps[n].svc || !ps[n].op);
             free(ps[n].svc);
@@ -663,7 +664,7 @@ static int add_patterns(struct buf *b, const char *label, const struct pattern *
 
 int policy_new(struct policy **out, const char *allow, const char *deny, struct err *e)
 {
-    struct policy *p = calloc(1, sizeof(*p));
+    struct policy *p = xcalloc(1, sizeof(*p));
     struct buf b = BUF_INIT(0);
     int rc = -1;
 

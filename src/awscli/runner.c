@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "log.h"
 #include "utf8.h"
 
@@ -392,7 +393,7 @@ int runner_run(const struct runner_opts *o, struct runner_result *r, struct err 
         err_set(e, RUNNER_ERR, "cannot run %s: pipe/open: %s", path.p, strerror(errno));
         goto out;
     }
-    chunk = malloc(READ_CHUNK);
+    chunk = xmalloc(READ_CHUNK);
     if (!chunk) {
         err_set(e, RUNNER_ERR, "out of memory");
         goto out;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../log.h"
+#include "alloc.h"
 #include "jsonrpc.h"
 #include "../banned.h"
 
@@ -60,7 +61,7 @@ static json_t *versions_array(void)
 
 struct mcp_server *mcp_server_new(const struct mcp_server_info *info)
 {
-    struct mcp_server *s = calloc(1, sizeof(*s));
+    struct mcp_server *s = xcalloc(1, sizeof(*s));
     if (s)
         s->info = *info;
     return s;
@@ -81,7 +82,7 @@ int mcp_server_add_tool(struct mcp_server *s, const struct tool *t)
         return -1;
     if (s->ntools == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 8;
-        const struct tool **p = realloc(s->tools, cap * sizeof(*p));
+        const struct tool **p = xrealloc(s->tools, cap * sizeof(*p));
         if (!p)
             return -1;
         s->tools = p;

@@ -14,6 +14,7 @@
 #include "../awscli/runner.h"
 #include "../buf.h"
 #include "../log.h"
+#include "alloc.h"
 #include "../banned.h"
 
 /* Delay between SIGTERM and SIGKILL when a command runs out of time. */
@@ -208,7 +209,7 @@ static int call(const struct tool *tool, const struct tool_ctx *ctx, json_t *arg
 
 int run_aws_cli_new(const struct config *cfg, struct tool **out, struct err *e)
 {
-    struct rac *t = calloc(1, sizeof(*t));
+    struct rac *t = xcalloc(1, sizeof(*t));
     bool ro;
 
     *out = NULL;
@@ -340,7 +341,7 @@ static bool words_choose_output(char *const *w, size_t n)
  */
 static const char **argv_build(const struct rac *t, const struct argv_words *w)
 {
-    const char **v = calloc(w->n + 7, sizeof(*v));
+    const char **v = xcalloc(w->n + 7, sizeof(*v));
     size_t k = 0;
 
     if (!v)

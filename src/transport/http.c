@@ -10,6 +10,7 @@
 #include "../buf.h"
 #include "../log.h"
 #include "../mcp/jsonrpc.h"
+#include "alloc.h"
 #include "../banned.h"
 
 /* Methods the endpoint answers (Allow, Access-Control-Allow-Methods). */
@@ -56,7 +57,7 @@ static bool span_ieq(const char *p, size_t n, const char *lit)
 
 struct http_front *http_front_new(struct mcp_server *server, const struct config *cfg)
 {
-    struct http_front *f = calloc(1, sizeof(*f));
+    struct http_front *f = xcalloc(1, sizeof(*f));
     char *p;
 
     if (!f)
@@ -67,13 +68,13 @@ struct http_front *http_front_new(struct mcp_server *server, const struct config
     f->listen_wildcard = strcmp(f->listen_host, "0.0.0.0") == 0 ||
                          strcmp(f->listen_host, "::") == 0 || f->listen_host[0] == '\0';
     if (cfg->auth_token && *cfg->auth_token) {
-        f->auth_token = strdup(cfg->auth_token);
+        f->auth_token = xstrdup(cfg->auth_token);
         if (!f->auth_token)
             goto fail;
         f->auth_len = strlen(f->auth_token);
     }
     if (cfg->allowed_origins && *cfg->allowed_origins) {
-        f->origins_text = strdup(cfg->allowed_origins);
+        f->origins_text = xstrdup(cfg->allowed_origins);
         if (!f->origins_text)
             goto fail;
         p = f->origins_text;
@@ -151,7 +152,7 @@ int http_header_value_decode(const char *value, char **out, size_t *len)
         *out = base64_decode(p + 9, n - 11, len);
         return *out ? 0 : -1;
     }
-    copy = malloc(n + 1);
+    copy = xmalloc(n + 1);
     if (!copy)
         return -1;
     /* RFC 9110 field values: visible ASCII, space, tab. Anything else must come as base64. */

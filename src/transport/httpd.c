@@ -21,6 +21,7 @@
 
 #include "../buf.h"
 #include "../log.h"
+#include "alloc.h"
 #include "../banned.h"
 
 /* A client that sends this many times the cap after being refused is disconnected. */
@@ -218,7 +219,7 @@ static enum MHD_Result respond(struct httpd *d, struct MHD_Connection *c, const 
     snprintf(rid, sizeof(rid), "%llx", (unsigned long long)atomic_fetch_add(&d->seq, 1) + 1);
     log_set_request_id(rid);
     hv.cap = n > 0 ? (size_t)n : 0;
-    hv.h = calloc(hv.cap + 1, sizeof(*hv.h));
+    hv.h = xcalloc(hv.cap + 1, sizeof(*hv.h));
     if (!hv.h)
         goto out;
     MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &hv);
@@ -271,7 +272,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
     if (!r) {
         const char *cl;
-        r = calloc(1, sizeof(*r));
+        r = xcalloc(1, sizeof(*r));
         if (!r)
             return MHD_NO;
         buf_init(&r->body, d->max_body);

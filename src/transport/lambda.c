@@ -14,6 +14,7 @@
 #include "../log.h"
 #include "../utf8.h"
 #include "../mcp/jsonrpc.h"
+#include "alloc.h"
 #include "../banned.h"
 
 #define RAPI_PREFIX             "/2018-06-01"
@@ -64,7 +65,7 @@ static void parse_function_url(json_t *root, long long deadline_ms, struct lambd
     if (!path)
         path = json_string_value(json_object_get(http, "path"));
 
-    ev->headers = calloc(json_object_size(headers) + 1, sizeof(*ev->headers));
+    ev->headers = xcalloc(json_object_size(headers) + 1, sizeof(*ev->headers));
     if (!ev->headers) {
         malformed(ev, 500, "out of memory%s", NULL);
         return;
@@ -711,7 +712,7 @@ static char *invocation_payload(struct lambda_rt *rt, struct lambda_event *ev, i
             text = lambda_reply_fit_jsonrpc(reply.msg, LAMBDA_MAX_RESPONSE_BYTES, len);
         } else {
             /* A notification: AWS's Lambda MCP clients take `{}` as "no reply". */
-            text = strdup("{}");
+            text = xstrdup("{}");
             *len = 2;
         }
         json_decref(reply.msg);

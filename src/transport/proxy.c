@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "../alloc.h"
 #include "../aws/credentials.h"
 #include "../aws/http.h"
 #include "../base64.h"
@@ -160,12 +161,12 @@ static char *header_value(const char *v)
         if (*c < 0x20 || *c > 0x7e)
             plain = false;
     if (plain)
-        return strdup(v);
+        return xstrdup(v);
     char *b = base64_encode(v, strlen(v), NULL);
     if (!b)
         return NULL;
     size_t n = strlen(b) + 12;
-    char *out = malloc(n);
+    char *out = xmalloc(n);
     if (out)
         snprintf(out, n, "=?base64?%s?=", b);
     free(b);
@@ -477,7 +478,7 @@ static void cancel_inflight(struct proxy *px, json_t *msg)
 
 static int start_job(struct proxy *px, char *line, size_t len)
 {
-    struct job *j = calloc(1, sizeof(*j));
+    struct job *j = xcalloc(1, sizeof(*j));
     json_t *ids = json_array();
     if (!j || !ids) {
         free(j);
@@ -621,7 +622,7 @@ int proxy_run(const struct config *cfg)
                     CAP_STDIO_LINE);
             continue;
         }
-        char *copy = malloc((size_t)n + 1);
+        char *copy = xmalloc((size_t)n + 1);
         if (!copy) {
             log_msg(LOG_ERROR, "proxy: out of memory");
             continue;

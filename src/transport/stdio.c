@@ -10,6 +10,7 @@
 #include "../buf.h"
 #include "../log.h"
 #include "../mcp/jsonrpc.h"
+#include "alloc.h"
 #include "../banned.h"
 
 /* Calls running at once on worker threads; past this, calls run on the reading thread. */
@@ -148,7 +149,7 @@ static int start_worker(struct stdio_state *st, json_t *msg)
         pthread_mutex_unlock(&st->lock);
         return -1;
     }
-    j = malloc(sizeof(*j));
+    j = xmalloc(sizeof(*j));
     if (!j) {
         pthread_mutex_unlock(&st->lock);
         return -1;

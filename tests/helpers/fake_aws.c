@@ -5,6 +5,9 @@
  *   get-sleep --ms N    sleep N ms (default 10000), then behave as the default
  *   get-flood --bytes N write N bytes of 'x' to stdout and exit 0
  *   get-fail            print a CLI-style error on stderr and exit 254
+ *   get-hold --fifo P   open the FIFO P for writing and write one byte to it (the "started"
+ *                       signal: the test reads it), then wait until the test closes its end,
+ *                       then behave as the default; a test can so act while the CLI runs
  *   anything else       print "ARG <word>" for each argument, then "ENV <NAME=value>" for
  *                       each environment variable, then "CWD <dir>", and exit 0
  *
@@ -12,6 +15,8 @@
  * so a test can tell whether it ran at all.
  */
 
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +33,31 @@ static long opt_value(int argc, char **argv, const char *name, long dflt)
         if (strcmp(argv[i], name) == 0)
             return strtol(argv[i + 1], NULL, 10);
     return dflt;
+}
+
+static const char *opt_string(int argc, char **argv, const char *name)
+{
+    for (int i = 1; i + 1 < argc; i++)
+        if (strcmp(argv[i], name) == 0)
+            return argv[i + 1];
+    return NULL;
+}
+
+/* Signals "started" through the FIFO, then waits for the reader to go (POLLERR on Linux). */
+static int hold(const char *fifo)
+{
+    int fd = fifo ? open(fifo, O_WRONLY) : -1;
+    struct pollfd p;
+
+    if (fd < 0 || write(fd, "s", 1) != 1)
+        return -1;
+    p.fd = fd;
+    p.events = 0;
+    do
+        p.revents = 0;
+    while (poll(&p, 1, -1) <= 0 || !(p.revents & (POLLERR | POLLHUP)));
+    close(fd);
+    return 0;
 }
 
 static int has_word(int argc, char **argv, const char *w)
@@ -66,6 +96,10 @@ int main(int argc, char **argv)
             n -= (long)k;
         }
         return 0;
+    }
+    if (has_word(argc, argv, "get-hold") && hold(opt_string(argc, argv, "--fifo")) < 0) {
+        perror("fake_aws: get-hold");
+        return 1;
     }
     if (has_word(argc, argv, "get-sleep")) {
         long ms = opt_value(argc, argv, "--ms", 10000);

@@ -2,6 +2,7 @@
 // @modelcontextprotocol/sdk 1.32.2, @modelcontextprotocol/client 2.4.0 (legacy, auto, pinned
 // 2026-07-28) and the MCP Inspector 2.12.0 CLI. Each lists the tools and calls one; a recording
 // HTTP proxy in front of the server shows what was negotiated.
+// ctest-timeout: 180
 
 import { existsSync } from 'node:fs';
 

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
+# ctest-timeout: 300
+# ctest-cases: argv http lambda_event mcp
 # Builds every libFuzzer target in tests/fuzz/ with clang (ASan + UBSan + libFuzzer) and runs
 # each for FUZZ_SECONDS (default 15) from its seed corpus, so that a parser change that crashes,
 # leaks or breaks a target's contract fails the suite. Longer runs: tests/fuzz/README.md.
 # Runs in the normal suite only (the targets carry their own sanitizers).
+# Usage: test_fuzz.sh [TARGET...]   TARGET: argv, http, lambda_event, mcp (default: all)
 set -uo pipefail
 src=${SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 out=${BUILD_DIR:-$src/build}/fuzz
@@ -21,11 +24,22 @@ mkdir -p "$out"
 # Every source but main(): each target links what it needs from the core.
 mapfile -t core < <(find "$src/src" -name '*.c' ! -name main.c | sort)
 flags=(-std=c11 -D_GNU_SOURCE -DAWSCLI_MCP_VERSION='"fuzz"' -g -O1
-       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I"$src/src")
+       '-fsanitize=fuzzer,address,undefined' -fno-sanitize-recover=undefined -I"$src/src")
 passed=0
 failed=0
-for target in "$src"/tests/fuzz/fuzz_*.c; do
+targets=()
+if [ $# -eq 0 ]; then
+  targets=("$src"/tests/fuzz/fuzz_*.c)
+else
+  for t in "$@"; do targets+=("$src/tests/fuzz/fuzz_$t.c"); done
+fi
+for target in "${targets[@]}"; do
   name=$(basename "$target" .c)
+  if [ ! -f "$target" ]; then
+    echo "FAIL $name: no such fuzz target ($target)"
+    failed=$((failed + 1))
+    continue
+  fi
   if ! clang "${flags[@]}" "$target" "${core[@]}" -ljansson -lpthread -ldl -o "$out/$name" \
       2>"$out/$name.build.log"; then
     echo "FAIL $name: does not build"; tail -20 "$out/$name.build.log"

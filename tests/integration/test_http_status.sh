@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# ctest-timeout: 180
 # Raw HTTP against the real `awscli-mcp serve`: every status code of docs/http.md with curl,
 # the 2026-07-28 header rules, Origin and Host, bearer token, bad input, slow clients,
 # concurrency (a slow real AWS CLI call does not block ping), port in use, clean shutdown.

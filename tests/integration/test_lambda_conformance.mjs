@@ -4,6 +4,7 @@
 // build, in the same run: whatever passes locally must pass through Lambda too (the Lambda
 // adapter may add no failure), and the runtime must serve the whole suite from one process.
 // Which scenarios fail locally, and why, is test_conformance.sh's business, not this test's.
+// ctest-timeout: 240
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# ctest-timeout: 240
 """Faults around the Lambda runtime, played by tests/lambda/harness.py.
 
 The Runtime API answering 500 or closing the connection (briefly: retried; for good: the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# ctest-timeout: 120
 """The Lambda harness itself, checked against what Lambda documents (../shared/LAMBDA.md).
 
 The runtime here is not awscli-mcp but tests/lambda/echo_handler.mjs under

@@ -21,11 +21,15 @@
  * must start at the beginning of a line and name the case with [A-Za-z0-9_] only.
  */
 
+#include <dirent.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "common.h" /* ARRAY_SIZE, for the tables of cases */
 
 typedef void (*check_fn)(void);
 
@@ -158,6 +162,49 @@ static inline int check_main(int argc, char **argv)
         return 2;
     }
     return check_summary();
+}
+
+/* Helpers several test files share. */
+
+/* How many descriptors this process has open (from /proc/self/fd), for leak checks. */
+static inline int check_open_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *de;
+    int n = 0;
+
+    if (!d)
+        return -1;
+    while ((de = readdir(d)) != NULL)
+        if (de->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n - 1; /* the directory's own descriptor */
+}
+
+/* Runs fn(arg) with fd 2 sent to a temporary file; returns what it wrote (malloc'd, <64 KiB). */
+static inline char *check_stderr_of(void (*fn)(void *), void *arg)
+{
+    char path[] = "/tmp/check_stderr_XXXXXX";
+    int fd = mkstemp(path), saved = dup(2);
+    char *text = calloc(1, 65536);
+    ssize_t n;
+
+    if (fd < 0 || saved < 0 || !text) {
+        fprintf(stderr, "check.h: cannot capture stderr\n");
+        exit(2);
+    }
+    unlink(path);
+    fflush(stderr);
+    dup2(fd, 2);
+    fn(arg);
+    dup2(saved, 2);
+    close(saved);
+    n = pread(fd, text, 65535, 0);
+    if (n > 0)
+        text[n] = '\0';
+    close(fd);
+    return text;
 }
 
 #define CHECK_MAIN                                                                                 \

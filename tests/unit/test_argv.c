@@ -96,33 +96,37 @@ static const struct bad_case bad_cases[] = {
     {"logs x \xe2\x82", "not valid UTF-8"},         /* truncated */
 };
 
-static void test_ok(void)
+static void check_ok(const struct ok_case *c, size_t i)
 {
-    for (size_t i = 0; i < sizeof(ok_cases) / sizeof(ok_cases[0]); i++) {
-        const struct ok_case *c = &ok_cases[i];
-        struct argv_words w = ARGV_WORDS_INIT;
-        struct err e = ERR_INIT;
-        size_t n = 0;
-        int rc = argv_split(c->cmd, &w, &e);
-        if (rc != 0)
-            fprintf(stderr, "case %zu (%s): unexpected error: %s\n", i, c->cmd, e.msg);
-        CHECK_INT(rc, 0);
-        if (rc != 0)
-            continue;
-        while (c->words[n])
-            n++;
-        CHECK_INT(w.n, n);
-        for (size_t k = 0; k < n && k < w.n; k++)
-            CHECK_STR(w.v[k], c->words[k]);
-        CHECK(w.v[w.n] == NULL);
-        argv_words_release(&w);
-        CHECK(w.v == NULL && w.n == 0);
-    }
+    struct argv_words w = ARGV_WORDS_INIT;
+    struct err e = ERR_INIT;
+    size_t n = 0;
+    int rc = argv_split(c->cmd, &w, &e);
+
+    if (rc != 0)
+        fprintf(stderr, "case %zu (%s): unexpected error: %s\n", i, c->cmd, e.msg);
+    CHECK_INT(rc, 0);
+    if (rc != 0)
+        return;
+    while (c->words[n])
+        n++;
+    CHECK_INT(w.n, n);
+    for (size_t k = 0; k < n && k < w.n; k++)
+        CHECK_STR(w.v[k], c->words[k]);
+    CHECK(w.v[w.n] == NULL);
+    argv_words_release(&w);
+    CHECK(w.v == NULL && w.n == 0);
 }
 
-static void test_bad(void)
+TEST(splits_like_a_posix_shell_without_expansion)
 {
-    for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(ok_cases); i++)
+        check_ok(&ok_cases[i], i);
+}
+
+TEST(refuses_shell_syntax_with_its_position)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(bad_cases); i++) {
         const struct bad_case *c = &bad_cases[i];
         struct argv_words w = ARGV_WORDS_INIT;
         struct err e = ERR_INIT;
@@ -130,7 +134,7 @@ static void test_bad(void)
         if (rc == 0)
             fprintf(stderr, "case %zu (%s): accepted but should be refused\n", i, c->cmd);
         CHECK_INT(rc, -1);
-        CHECK_INT(e.code, -32602);
+        CHECK_INT(e.code, ERR_INVALID_PARAMS);
         CHECK_CONTAINS(e.msg, c->msg);
         /* Not cut off by the 256-byte err.msg. */
         CHECK(strlen(e.msg) < sizeof(e.msg) - 1);
@@ -139,13 +143,11 @@ static void test_bad(void)
     }
 }
 
-static void test_limits(void)
+TEST(byte_limit_is_inclusive)
 {
     struct argv_words w = ARGV_WORDS_INIT;
     struct err e = ERR_INIT;
     char *big = malloc(ARGV_MAX_BYTES + 2);
-    char words[2 * 300 + 8];
-    size_t k;
 
     /* Exactly the byte limit is fine; one more byte is refused. */
     memset(big, 'a', ARGV_MAX_BYTES);
@@ -159,44 +161,63 @@ static void test_limits(void)
     CHECK_INT(argv_split(big, &w, &e), -1);
     CHECK_CONTAINS(e.msg, "longer than 16384 bytes");
     free(big);
+}
 
-    /* 256 words pass, 257 do not, and a leading "aws" does not count. */
-    k = 0;
-    for (int i = 0; i < ARGV_MAX_WORDS; i++) {
-        words[k++] = 'w';
-        words[k++] = ' ';
+/* "w w w ... " with n words, in buf (at least 2 * n + 2 bytes). */
+static char *words_of(char *buf, int n)
+{
+    size_t k = 0;
+    for (int i = 0; i < n; i++) {
+        buf[k++] = 'w';
+        buf[k++] = ' ';
     }
-    words[k] = '\0';
-    CHECK_INT(argv_split(words, &w, &e), 0);
+    buf[k] = '\0';
+    return buf;
+}
+
+TEST(word_limit_is_inclusive)
+{
+    struct argv_words w = ARGV_WORDS_INIT;
+    struct err e = ERR_INIT;
+    char words[2 * 300 + 8];
+
+    /* 256 words pass, 257 do not. */
+    CHECK_INT(argv_split(words_of(words, ARGV_MAX_WORDS), &w, &e), 0);
     CHECK_INT(w.n, ARGV_MAX_WORDS);
     CHECK(w.v[ARGV_MAX_WORDS] == NULL);
     argv_words_release(&w);
-    words[k++] = 'w';
-    words[k] = '\0';
-    CHECK_INT(argv_split(words, &w, &e), -1);
+    CHECK_INT(argv_split(words_of(words, ARGV_MAX_WORDS + 1), &w, &e), -1);
     CHECK_CONTAINS(e.msg, "more than 256 words");
-    {
-        char with_aws[sizeof(words) + 8];
-        snprintf(with_aws, sizeof(with_aws), "aws %s", words);
-        with_aws[strlen(with_aws) - 1] = '\0'; /* back to 256 words after "aws" */
-        CHECK_INT(argv_split(with_aws, &w, &e), 0);
-        CHECK_INT(w.n, ARGV_MAX_WORDS);
-        argv_words_release(&w);
-    }
-    /* Many more words than the limit stop early and cleanly. */
-    {
-        char many[4001];
-        for (int i = 0; i < 2000; i++) {
-            many[2 * i] = 'w';
-            many[2 * i + 1] = ' ';
-        }
-        many[4000] = '\0';
-        CHECK_INT(argv_split(many, &w, &e), -1);
-        CHECK_CONTAINS(e.msg, "more than 256 words");
-        CHECK(w.v == NULL);
-    }
+}
 
-    /* NULL command, NULL err, double release. */
+TEST(leading_aws_does_not_count_as_a_word)
+{
+    struct argv_words w = ARGV_WORDS_INIT;
+    struct err e = ERR_INIT;
+    char words[2 * 300 + 8], with_aws[sizeof(words) + 8];
+
+    snprintf(with_aws, sizeof(with_aws), "aws %s", words_of(words, ARGV_MAX_WORDS));
+    CHECK_INT(argv_split(with_aws, &w, &e), 0);
+    CHECK_INT(w.n, ARGV_MAX_WORDS);
+    argv_words_release(&w);
+}
+
+TEST(far_too_many_words_stop_early_and_cleanly)
+{
+    struct argv_words w = ARGV_WORDS_INIT;
+    struct err e = ERR_INIT;
+    char many[4001];
+
+    CHECK_INT(argv_split(words_of(many, 2000), &w, &e), -1);
+    CHECK_CONTAINS(e.msg, "more than 256 words");
+    CHECK(w.v == NULL);
+}
+
+TEST(null_command_null_err_and_double_release)
+{
+    struct argv_words w = ARGV_WORDS_INIT;
+    struct err e = ERR_INIT;
+
     CHECK_INT(argv_split(NULL, &w, &e), -1);
     CHECK_CONTAINS(e.msg, "no command");
     CHECK_INT(argv_split("x |", &w, NULL), -1);
@@ -205,10 +226,4 @@ static void test_limits(void)
     argv_words_release(NULL);
 }
 
-int main(void)
-{
-    test_ok();
-    test_bad();
-    test_limits();
-    return check_summary();
-}
+CHECK_MAIN

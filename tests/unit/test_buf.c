@@ -81,4 +81,43 @@ TEST(take_hands_over_and_reinits)
     free(p);
 }
 
+TEST(exactly_at_the_ceiling_is_not_truncation)
+{
+    struct buf b = BUF_INIT(5);
+
+    CHECK_INT(buf_adds(&b, "abcde"), 0);
+    CHECK(!b.truncated);
+    CHECK_INT(buf_add(&b, "", 0), 0);
+    CHECK(!b.truncated);
+    CHECK_INT(buf_adds(&b, "f"), -1);
+    CHECK(b.truncated);
+    CHECK_STR(b.p, "abcde");
+    buf_release(&b);
+}
+
+TEST(addf_past_the_ceiling_keeps_the_head)
+{
+    struct buf b = BUF_INIT(8);
+
+    CHECK_INT(buf_addf(&b, "%s-%d", "hello", 12345), -1);
+    CHECK(b.truncated);
+    CHECK_STR(b.p, "hello-12");
+    CHECK_INT(b.len, 8);
+    buf_release(&b);
+}
+
+TEST(init_gives_an_empty_string_with_the_ceiling)
+{
+    struct buf b;
+
+    buf_init(&b, 3);
+    CHECK_STR(b.p, "");
+    CHECK_INT(b.len, 0);
+    CHECK_INT(b.max, 3);
+    CHECK(!b.truncated);
+    CHECK_INT(buf_adds(&b, "abcd"), -1);
+    CHECK_STR(b.p, "abc");
+    buf_release(&b);
+}
+
 CHECK_MAIN

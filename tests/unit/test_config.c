@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "config.h"
+#include "log.h"
 
 /* A writable argv (config_load keeps pointers into it, as into the real argv). */
 static char *argv_store[16];
@@ -44,65 +45,90 @@ static void expect_error(char **argv, const char *want)
     CHECK_CONTAINS(e.msg, want);
 }
 
-int main(void)
+/* Every variable a case may set, cleared before each case so that cases stand alone. */
+static void clear_env(void)
+{
+    static const char *const vars[] = {
+        "AWS_LAMBDA_RUNTIME_API",      "AWS_LAMBDA_LOG_LEVEL",    "AWSCLI_MCP_TIMEOUT_S",
+        "AWSCLI_MCP_MAX_OUTPUT_BYTES", "AWSCLI_MCP_ENDPOINT_URL", "AWSCLI_MCP_AUTH_TOKEN",
+        "AWSCLI_MCP_LOG_LEVEL",
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(vars); i++)
+        unsetenv(vars[i]);
+}
+
+TEST(serve_defaults)
 {
     struct config c;
     struct err e = ERR_INIT;
 
-    unsetenv("AWS_LAMBDA_RUNTIME_API");
-    {
-        char **a = ARGV("serve");
-        CHECK_INT(load(&c, a, &e), 0);
-        CHECK_INT(c.mode, MODE_SERVE);
-        CHECK_STR(c.listen_host, "127.0.0.1");
-        CHECK_INT(c.listen_port, 8080);
-        CHECK_STR(c.aws_cli, "aws");
-        CHECK_INT(c.timeout_s, 60);
-        CHECK_INT(c.max_output_bytes, 262144);
-        CHECK(c.max_concurrent >= 2);
-        CHECK(c.endpoint_url == NULL);
-        CHECK(c.auth_token == NULL);
-    }
-    {
-        char **a = ARGV("serve", "--listen", "[::1]:9000", "--timeout=5");
-        CHECK_INT(load(&c, a, &e), 0);
-        CHECK_STR(c.listen_host, "::1");
-        CHECK_INT(c.listen_port, 9000);
-        CHECK_INT(c.timeout_s, 5);
-    }
-    {
-        char **a = ARGV("serve", "--listen", ":9001");
-        CHECK_INT(load(&c, a, &e), 0);
-        CHECK_STR(c.listen_host, "127.0.0.1");
-        CHECK_INT(c.listen_port, 9001);
-    }
-    /* Environment, and flags beating it. */
+    clear_env();
+    CHECK_INT(load(&c, ARGV("serve"), &e), 0);
+    CHECK_INT(c.mode, MODE_SERVE);
+    CHECK_STR(c.listen_host, "127.0.0.1");
+    CHECK_INT(c.listen_port, 8080);
+    CHECK_STR(c.aws_cli, "aws");
+    CHECK_INT(c.timeout_s, 60);
+    CHECK_INT(c.max_output_bytes, 262144);
+    CHECK(c.max_concurrent >= 2);
+    CHECK(c.endpoint_url == NULL);
+    CHECK(c.auth_token == NULL);
+}
+
+TEST(listen_address_forms)
+{
+    struct config c;
+    struct err e = ERR_INIT;
+
+    clear_env();
+    CHECK_INT(load(&c, ARGV("serve", "--listen", "[::1]:9000", "--timeout=5"), &e), 0);
+    CHECK_STR(c.listen_host, "::1");
+    CHECK_INT(c.listen_port, 9000);
+    CHECK_INT(c.timeout_s, 5);
+    CHECK_INT(load(&c, ARGV("serve", "--listen", ":9001"), &e), 0);
+    CHECK_STR(c.listen_host, "127.0.0.1");
+    CHECK_INT(c.listen_port, 9001);
+}
+
+TEST(environment_read_and_flags_win)
+{
+    struct config c;
+    struct err e = ERR_INIT;
+
+    clear_env();
     setenv("AWSCLI_MCP_TIMEOUT_S", "7", 1);
     setenv("AWSCLI_MCP_MAX_OUTPUT_BYTES", "4096", 1);
     setenv("AWSCLI_MCP_ENDPOINT_URL", "http://127.0.0.1:5000", 1);
     setenv("AWSCLI_MCP_AUTH_TOKEN", "0123456789abcdef0123", 1);
-    {
-        char **a = ARGV("stdio", "--timeout", "9");
-        CHECK_INT(load(&c, a, &e), 0);
-        CHECK_INT(c.mode, MODE_STDIO);
-        CHECK_INT(c.timeout_s, 9);
-        CHECK_INT(c.max_output_bytes, 4096);
-        CHECK_STR(c.endpoint_url, "http://127.0.0.1:5000");
-        CHECK_STR(c.auth_token, "0123456789abcdef0123");
-    }
+    CHECK_INT(load(&c, ARGV("stdio", "--timeout", "9"), &e), 0);
+    CHECK_INT(c.mode, MODE_STDIO);
+    CHECK_INT(c.timeout_s, 9);
+    CHECK_INT(c.max_output_bytes, 4096);
+    CHECK_STR(c.endpoint_url, "http://127.0.0.1:5000");
+    CHECK_STR(c.auth_token, "0123456789abcdef0123");
+    clear_env();
+}
+
+TEST(bad_environment_values_name_the_variable)
+{
+    clear_env();
     setenv("AWSCLI_MCP_TIMEOUT_S", "zero", 1);
     expect_error(ARGV("stdio"), "AWSCLI_MCP_TIMEOUT_S: 'zero' is not a whole number in 1..900");
-    unsetenv("AWSCLI_MCP_TIMEOUT_S");
+    clear_env();
     setenv("AWSCLI_MCP_AUTH_TOKEN", "short", 1);
     expect_error(ARGV("stdio"), "AWSCLI_MCP_AUTH_TOKEN: a bearer token needs at least 16");
-    unsetenv("AWSCLI_MCP_AUTH_TOKEN");
+    clear_env();
     setenv("AWSCLI_MCP_LOG_LEVEL", "chatty", 1);
     expect_error(ARGV("stdio"), "AWSCLI_MCP_LOG_LEVEL: 'chatty' is not one of");
-    unsetenv("AWSCLI_MCP_LOG_LEVEL");
+    clear_env();
     setenv("AWSCLI_MCP_ENDPOINT_URL", "ftp://x", 1);
     expect_error(ARGV("stdio"), "is not an http:// or https:// URL");
-    unsetenv("AWSCLI_MCP_ENDPOINT_URL");
+    clear_env();
+}
 
+TEST(bad_flags_get_one_clear_line)
+{
+    clear_env();
     expect_error(ARGV("fly"), "unknown mode 'fly'");
     expect_error(ARGV("serve", "--nope"), "unknown option '--nope'");
     expect_error(ARGV("serve", "--listen"), "--listen needs a value");
@@ -110,37 +136,56 @@ int main(void)
     expect_error(ARGV("serve", "--timeout", "901"), "--timeout: '901' is not a whole number");
     expect_error(ARGV("serve", "--max-output-bytes", "12x"), "'12x'");
     expect_error(ARGV("proxy"), "--url is required");
+}
 
-    {
-        char **a = ARGV("serve", "--help");
-        CHECK_INT(load(&c, a, &e), 0);
-        CHECK_INT(c.mode, MODE_HELP);
-        a = ARGV("-V");
-        CHECK_INT(load(&c, a, &e), 0);
-        CHECK_INT(c.mode, MODE_VERSION);
-    }
-    /* Lambda's log level is the default; ours, when given, wins. */
+TEST(help_and_version_modes)
+{
+    struct config c;
+    struct err e = ERR_INIT;
+
+    clear_env();
+    CHECK_INT(load(&c, ARGV("serve", "--help"), &e), 0);
+    CHECK_INT(c.mode, MODE_HELP);
+    CHECK_INT(load(&c, ARGV("-V"), &e), 0);
+    CHECK_INT(c.mode, MODE_VERSION);
+}
+
+/* Lambda's log level is the default; ours, when given, wins. */
+TEST(lambda_log_level_is_only_the_default)
+{
+    struct config c;
+    struct err e = ERR_INIT;
+
+    clear_env();
     setenv("AWS_LAMBDA_LOG_LEVEL", "DEBUG", 1);
-    {
-        char **a = ARGV("stdio");
-        CHECK_INT(load(&c, a, &e), 0);
-        CHECK_INT(c.log_level, 0); /* LOG_DEBUG */
-        a = ARGV("stdio", "--log-level", "info");
-        CHECK_INT(load(&c, a, &e), 0);
-        CHECK_INT(c.log_level, 1); /* LOG_INFO, although it is the default */
-    }
-    unsetenv("AWS_LAMBDA_LOG_LEVEL");
-    /* No mode: Lambda when the Runtime API is there (the image's entrypoint), else help. */
-    {
-        char **a = make_argv(NULL);
-        CHECK_INT(load(&c, a, &e), 0);
-        CHECK_INT(c.mode, MODE_HELP);
-        setenv("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001", 1);
-        CHECK_INT(load(&c, a, &e), 0);
-        CHECK_INT(c.mode, MODE_LAMBDA);
-        unsetenv("AWS_LAMBDA_RUNTIME_API");
-    }
+    CHECK_INT(load(&c, ARGV("stdio"), &e), 0);
+    CHECK_INT(c.log_level, LOG_DEBUG);
+    CHECK_INT(load(&c, ARGV("stdio", "--log-level", "info"), &e), 0);
+    CHECK_INT(c.log_level, LOG_INFO); /* although it is the default */
+    clear_env();
+}
+
+/* No mode: Lambda when the Runtime API is there (the image's entrypoint), else help. */
+TEST(no_mode_means_lambda_only_under_the_runtime_api)
+{
+    struct config c;
+    struct err e = ERR_INIT;
+    char **a = make_argv(NULL);
+
+    clear_env();
+    CHECK_INT(load(&c, a, &e), 0);
+    CHECK_INT(c.mode, MODE_HELP);
+    setenv("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001", 1);
+    CHECK_INT(load(&c, a, &e), 0);
+    CHECK_INT(c.mode, MODE_LAMBDA);
+    clear_env();
+}
+
+int main(int argc, char **argv)
+{
+    int rc = check_main(argc, argv);
+
     make_argv(NULL);
     free(argv_store[0]);
-    return check_summary();
+    return rc;
 }

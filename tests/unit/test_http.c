@@ -20,8 +20,8 @@ static int echo_call(const struct tool *t, const struct tool_ctx *ctx, json_t *a
     (void)t;
     (void)ctx;
     if (!text)
-        return err_set(e, JSONRPC_INVALID_PARAMS, "text is required");
-    return tool_result_text(r, text, false) < 0 ? err_set(e, -32603, "oom") : 0;
+        return err_set(e, ERR_INVALID_PARAMS, "text is required");
+    return tool_result_text(r, text, false) < 0 ? err_set(e, ERR_INTERNAL, "oom") : 0;
 }
 
 static const struct mcp_server_info info = {
@@ -48,6 +48,7 @@ struct rq {
     const char *h[40];
 };
 
+static struct http_front *f, *fo, *fa; /* default, open (wildcard bind, "*"), bearer token */
 static struct http_response res;
 static json_t *reply; /* parsed body of the last response, or NULL */
 
@@ -96,7 +97,7 @@ static bool id_is_null(void)
 #define STD         "Content-Type", "application/json", "Accept", "application/json, text/event-stream"
 #define MODERN_H(m) STD, "MCP-Protocol-Version", "2026-07-28", "Mcp-Method", m
 
-static void test_basics(struct http_front *f)
+TEST(initialize_over_post)
 {
     run(f, &(struct rq){.body = INIT_BODY, .h = {STD}});
     CHECK_INT(res.status, 200);
@@ -106,16 +107,22 @@ static void test_basics(struct http_front *f)
         "2025-06-18");
     CHECK(res_header("Mcp-Session-Id") == NULL);
     CHECK_STR(res.rpc_method, "initialize");
+}
 
-    /* The endpoint is /mcp and /; anything else is 404. */
+/* The endpoint is /mcp and /; anything else is 404. */
+TEST(endpoint_paths)
+{
     run(f, &(struct rq){.path = "/", .body = PING_BODY, .h = {STD}});
     CHECK_INT(res.status, 200);
     run(f, &(struct rq){.path = "/mcp/", .body = PING_BODY, .h = {STD}});
     CHECK_INT(res.status, 404);
     run(f, &(struct rq){.path = "/other", .body = PING_BODY, .h = {STD}});
     CHECK_INT(res.status, 404);
+}
 
-    /* Notifications and responses: 202, no body. */
+/* Notifications and responses: 202, no body. */
+TEST(notifications_and_responses_get_202)
+{
     run(f, &(struct rq){.body = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
                         .h = {STD, "MCP-Protocol-Version", "2025-06-18"}});
     CHECK_INT(res.status, 202);
@@ -123,8 +130,11 @@ static void test_basics(struct http_front *f)
     CHECK(res_header("Content-Type") == NULL);
     run(f, &(struct rq){.body = "{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":{}}", .h = {STD}});
     CHECK_INT(res.status, 202);
+}
 
-    /* GET and DELETE: 405 with Allow. */
+/* GET and DELETE: 405 with Allow. */
+TEST(other_methods_get_405_with_allow)
+{
     run(f, &(struct rq){.method = "GET", .h = {"Accept", "text/event-stream"}});
     CHECK_INT(res.status, 405);
     CHECK_CONTAINS(res_header("Allow"), "POST");
@@ -133,13 +143,19 @@ static void test_basics(struct http_front *f)
     CHECK_CONTAINS(res_header("Allow"), "POST");
     run(f, &(struct rq){.method = "PUT", .body = PING_BODY, .h = {STD}});
     CHECK_INT(res.status, 405);
+}
 
-    /* An incoming session id is ignored, never echoed. */
+/* An incoming session id is ignored, never echoed. */
+TEST(session_id_ignored)
+{
     run(f, &(struct rq){.body = PING_BODY, .h = {STD, "Mcp-Session-Id", "s-123"}});
     CHECK_INT(res.status, 200);
     CHECK(res_header("Mcp-Session-Id") == NULL);
+}
 
-    /* tools/call through the registry (legacy). */
+/* tools/call through the registry (legacy). */
+TEST(legacy_tools_call)
+{
     run(f, &(struct rq){.body = "{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"tools/call\","
                                 "\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"yo\"}}}",
                         .h = {STD, "MCP-Protocol-Version", "2025-06-18"}});
@@ -148,11 +164,11 @@ static void test_basics(struct http_front *f)
     CHECK_CONTAINS(res.body, "\"id\":\"a\"");
 }
 
-static void test_media_types(struct http_front *f)
+TEST(content_type_must_be_json)
 {
     run(f, &(struct rq){.body = PING_BODY, .h = {"Content-Type", "text/plain"}});
     CHECK_INT(res.status, 415);
-    CHECK_INT(err_code(), JSONRPC_INVALID_REQUEST);
+    CHECK_INT(err_code(), ERR_INVALID_REQUEST);
     run(f, &(struct rq){.body = PING_BODY, .h = {"Accept", "application/json"}});
     CHECK_INT(res.status, 415); /* no Content-Type */
     run(f, &(struct rq){.body = PING_BODY, .h = {"Content-Type", "application/jsonx"}});
@@ -160,8 +176,11 @@ static void test_media_types(struct http_front *f)
     run(f,
         &(struct rq){.body = PING_BODY, .h = {"Content-Type", "Application/JSON ; charset=utf-8"}});
     CHECK_INT(res.status, 200);
+}
 
-    /* Accept must allow application/json; a missing Accept is served. */
+/* Accept must allow application/json; a missing Accept is served. */
+TEST(accept_must_allow_json)
+{
     run(f, &(struct rq){.body = PING_BODY,
                         .h = {"Content-Type", "application/json", "Accept", "text/event-stream"}});
     CHECK_INT(res.status, 406);
@@ -191,19 +210,19 @@ static void test_media_types(struct http_front *f)
     CHECK_INT(res.status, 200); /* two Accept headers form one list */
 }
 
-static void test_bodies(struct http_front *f, struct http_front *fo)
+/* Over the 4096-byte cap of this test's front: 413. */
+TEST(body_over_the_cap_gets_413)
 {
-    char *big = malloc(5000), *deep = malloc(7000);
+    char *big = malloc(5000);
     struct http_request req = {0};
     struct http_header hs[] = {{"Content-Type", "application/json"}};
 
-    /* Over the 4096-byte cap of this test's front: 413. */
     memset(big, ' ', 4999);
     big[4999] = '\0';
     memcpy(big, PING_BODY, strlen(PING_BODY));
     run(f, &(struct rq){.body = big, .h = {STD}});
     CHECK_INT(res.status, 413);
-    CHECK_INT(err_code(), JSONRPC_INVALID_REQUEST);
+    CHECK_INT(err_code(), ERR_INVALID_REQUEST);
     /* The transport's own cut gets the same answer. */
     req.method = "POST";
     req.path = "/mcp";
@@ -213,29 +232,35 @@ static void test_bodies(struct http_front *f, struct http_front *fo)
     http_response_release(&res);
     http_handle(f, &req, &res);
     CHECK_INT(res.status, 413);
+    free(big);
+}
 
-    /* Malformed JSON: 400 with -32700 and a null id. */
+/* Malformed JSON: 400 with -32700 and a null id. */
+TEST(malformed_json_gets_400_parse_error)
+{
+    char *deep = malloc(7000);
+
     run(f, &(struct rq){.body = "{\"jsonrpc\":\"2.0\",", .h = {STD}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), JSONRPC_PARSE_ERROR);
+    CHECK_INT(err_code(), ERR_PARSE);
     CHECK(id_is_null());
     run(f, &(struct rq){.body = "", .h = {STD}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), JSONRPC_PARSE_ERROR);
+    CHECK_INT(err_code(), ERR_PARSE);
     run(f, &(struct rq){.body = PING_BODY " trailing", .h = {STD}});
-    CHECK_INT(err_code(), JSONRPC_PARSE_ERROR);
+    CHECK_INT(err_code(), ERR_PARSE);
     /* Invalid UTF-8. */
     run(f, &(struct rq){.body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"p\xff\xfe\"}",
                         .h = {STD}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), JSONRPC_PARSE_ERROR);
+    CHECK_INT(err_code(), ERR_PARSE);
     /* Deep nesting beyond jansson's depth limit. */
     memset(deep, '[', 3000);
     memset(deep + 3000, ']', 3000);
     deep[6000] = '\0';
     run(fo, &(struct rq){.body = deep, .h = {STD}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), JSONRPC_PARSE_ERROR);
+    CHECK_INT(err_code(), ERR_PARSE);
     CHECK_CONTAINS(json_string_value(json_object_get(json_object_get(reply, "error"), "message")),
                    "maximum parsing depth");
     /* A huge id cannot be represented: a parse error, not a crash. */
@@ -246,19 +271,23 @@ static void test_bodies(struct http_front *f, struct http_front *fo)
     /* Wrong types: the core's -32600 with HTTP 400. */
     run(f, &(struct rq){.body = "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"ping\"}", .h = {STD}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), JSONRPC_INVALID_REQUEST);
+    CHECK_INT(err_code(), ERR_INVALID_REQUEST);
     run(f, &(struct rq){.body = "42", .h = {STD}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), JSONRPC_INVALID_REQUEST);
+    CHECK_INT(err_code(), ERR_INVALID_REQUEST);
     /* Duplicate keys are refused like stdio does. */
     run(f, &(struct rq){.body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":2,\"method\":\"ping\"}",
                         .h = {STD}});
-    CHECK_INT(err_code(), JSONRPC_PARSE_ERROR);
+    CHECK_INT(err_code(), ERR_PARSE);
     /* And the next request still works. */
     run(f, &(struct rq){.body = PING_BODY, .h = {STD}});
     CHECK_INT(res.status, 200);
+    free(deep);
+}
 
-    /* Batches: 2025-03-26 only (no header). */
+/* Batches: 2025-03-26 only (no header). */
+TEST(batches_only_without_version_header)
+{
     run(f,
         &(struct rq){.body = "[" PING_BODY ",{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\"}]",
                      .h = {STD}});
@@ -270,23 +299,25 @@ static void test_bodies(struct http_front *f, struct http_front *fo)
     run(f,
         &(struct rq){.body = "[" PING_BODY "]", .h = {STD, "MCP-Protocol-Version", "2026-07-28"}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), JSONRPC_INVALID_REQUEST);
-    free(big);
-    free(deep);
+    CHECK_INT(err_code(), ERR_INVALID_REQUEST);
 }
 
-static void test_version_header(struct http_front *f)
+TEST(version_header_served_values)
 {
-    json_t *data;
-
     run(f, &(struct rq){.body = PING_BODY, .h = {STD, "MCP-Protocol-Version", "2025-11-25"}});
     CHECK_INT(res.status, 200);
     run(f, &(struct rq){.body = PING_BODY, .h = {STD, "mcp-protocol-version", " 2025-03-26 "}});
     CHECK_INT(res.status, 200);
-    /* Any value we do not serve: -32022, so that modern clients know a modern server. */
+}
+
+/* Any value we do not serve: -32022, so that modern clients know a modern server. */
+TEST(version_header_unsupported_gets_32022)
+{
+    json_t *data;
+
     run(f, &(struct rq){.body = PING_BODY, .h = {STD, "MCP-Protocol-Version", "garbage"}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), MCP_UNSUPPORTED_VERSION);
+    CHECK_INT(err_code(), ERR_UNSUPPORTED_VERSION);
     CHECK_INT(json_integer_value(json_object_get(reply, "id")), 7);
     run(f, &(struct rq){.body = PING_BODY, .h = {STD, "MCP-Protocol-Version", "v999.0.0"}});
     CHECK_STR(json_string_value(json_object_get(
@@ -295,45 +326,48 @@ static void test_version_header(struct http_front *f)
     /* A value that cannot be echoed: a plain -32600. */
     run(f, &(struct rq){.body = PING_BODY, .h = {STD, "MCP-Protocol-Version", "2025-06-18\x01"}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), JSONRPC_INVALID_REQUEST);
+    CHECK_INT(err_code(), ERR_INVALID_REQUEST);
     run(f,
         &(struct rq){.body = PING_BODY, .h = {STD, "MCP-Protocol-Version", "2025-11-25\xc3\xa9"}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), JSONRPC_INVALID_REQUEST);
+    CHECK_INT(err_code(), ERR_INVALID_REQUEST);
     run(f, &(struct rq){.body = PING_BODY, .h = {STD, "MCP-Protocol-Version", ""}});
     CHECK_INT(res.status, 400);
     run(f, &(struct rq){.body = PING_BODY, .h = {STD, "MCP-Protocol-Version", "2099-01-01"}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), MCP_UNSUPPORTED_VERSION);
+    CHECK_INT(err_code(), ERR_UNSUPPORTED_VERSION);
     data = json_object_get(json_object_get(reply, "error"), "data");
     CHECK_STR(json_string_value(json_object_get(data, "requested")), "2099-01-01");
     CHECK_STR(json_string_value(json_array_get(json_object_get(data, "supported"), 0)),
               "2026-07-28");
     run(f, &(struct rq){.body = PING_BODY, .h = {STD, "MCP-Protocol-Version", "2024-11-05"}});
-    CHECK_INT(err_code(), MCP_UNSUPPORTED_VERSION);
+    CHECK_INT(err_code(), ERR_UNSUPPORTED_VERSION);
     run(f, &(struct rq){.body = PING_BODY,
                         .h = {STD, "MCP-Protocol-Version", "2025-06-18", "MCP-Protocol-Version",
                               "2025-11-25"}});
     CHECK_INT(res.status, 400);
 }
 
-static void test_modern(struct http_front *f)
+TEST(modern_tools_list)
 {
     run(f, &(struct rq){.body = MODERN_LIST, .h = {MODERN_H("tools/list")}});
     CHECK_INT(res.status, 200);
     CHECK_STR(json_string_value(json_object_get(json_object_get(reply, "result"), "resultType")),
               "complete");
+}
 
-    /* Mcp-Method: required, equal to the body, name case-insensitive, value case-sensitive. */
+/* Mcp-Method: required, equal to the body, name case-insensitive, value case-sensitive. */
+TEST(mcp_method_header_rules)
+{
     run(f, &(struct rq){.body = MODERN_LIST, .h = {STD, "MCP-Protocol-Version", "2026-07-28"}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
     CHECK_INT(json_integer_value(json_object_get(reply, "id")), 3);
     run(f, &(struct rq){.body = MODERN_LIST, .h = {MODERN_H("prompts/list")}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
     run(f, &(struct rq){.body = MODERN_LIST, .h = {MODERN_H("TOOLS/LIST")}});
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
     run(f,
         &(struct rq){.body = MODERN_LIST,
                      .h = {STD, "MCP-Protocol-Version", "2026-07-28", "mcp-method", "tools/list"}});
@@ -344,19 +378,23 @@ static void test_modern(struct http_front *f)
     CHECK_INT(res.status, 200);
     /* The body alone makes it modern: the header rules apply even without the version header. */
     run(f, &(struct rq){.body = MODERN_LIST, .h = {STD, "Mcp-Method", "prompts/list"}});
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
     /* Missing MCP-Protocol-Version on a modern body: the core's -32020. */
     run(f, &(struct rq){.body = MODERN_LIST, .h = {STD, "Mcp-Method", "tools/list"}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
-    /* Header 2026-07-28 against a _meta 2025-11-25 body: mismatch. */
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
+}
+
+/* Header and _meta versions must agree. */
+TEST(version_header_against_meta)
+{
     run(f,
         &(struct rq){.body = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\",\"params\":"
                              "{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":"
                              "\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}",
                      .h = {STD, "MCP-Protocol-Version", "2025-11-25", "Mcp-Method", "tools/list"}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
 
     /* Header version against an unsupported _meta version: the mismatch wins (-32020). */
     run(f,
@@ -365,7 +403,7 @@ static void test_modern(struct http_front *f)
                              "\"v999.0.0\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}",
                      .h = {MODERN_H("server/discover")}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
     /* Both unsupported and equal: -32022 echoing the request. */
     run(f, &(struct rq){
                .body = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"server/discover\","
@@ -373,9 +411,12 @@ static void test_modern(struct http_front *f)
                        "\"v999.0.0\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}",
                .h = {STD, "MCP-Protocol-Version", "v999.0.0", "Mcp-Method", "server/discover"}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), MCP_UNSUPPORTED_VERSION);
+    CHECK_INT(err_code(), ERR_UNSUPPORTED_VERSION);
+}
 
-    /* Mcp-Name on tools/call: plain, base64, wrong, missing, malformed. */
+/* Mcp-Name on tools/call: plain, base64, wrong, missing, malformed. */
+TEST(mcp_name_header_rules)
+{
     run(f, &(struct rq){.body = MODERN_CALL, .h = {MODERN_H("tools/call"), "Mcp-Name", "echo"}});
     CHECK_INT(res.status, 200);
     CHECK_CONTAINS(res.body, "\"text\":\"hi\"");
@@ -388,35 +429,38 @@ static void test_modern(struct http_front *f)
     run(f, &(struct rq){.body = MODERN_CALL,
                         .h = {MODERN_H("tools/call"), "Mcp-Name", "wrong_tool_name"}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
     CHECK_INT(json_integer_value(json_object_get(reply, "id")), 4);
     run(f, &(struct rq){.body = MODERN_CALL, .h = {MODERN_H("tools/call")}});
     CHECK_INT(res.status, 400);
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
     run(f, &(struct rq){.body = MODERN_CALL,
                         .h = {MODERN_H("tools/call"), "Mcp-Name", "=?base64?ZWNobw?="}});
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH); /* missing padding */
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH); /* missing padding */
     run(f, &(struct rq){.body = MODERN_CALL,
                         .h = {MODERN_H("tools/call"), "Mcp-Name", "=?base64?ZW!obw==?="}});
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
     run(f, &(struct rq){.body = MODERN_CALL,
                         .h = {MODERN_H("tools/call"), "Mcp-Name", "=?BASE64?ZWNobw==?="}});
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH); /* markers are case-sensitive: a literal */
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH); /* markers are case-sensitive: a literal */
     run(f, &(struct rq){.body = MODERN_CALL,
                         .h = {MODERN_H("tools/call"), "Mcp-Name", "=?base64?ZWNobzI=?="}});
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH); /* decodes to "echo2" */
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH); /* decodes to "echo2" */
     run(f, &(struct rq){.body = MODERN_CALL,
                         .h = {MODERN_H("tools/call"), "Mcp-Name", "echo", "Mcp-Name", "echo"}});
-    CHECK_INT(err_code(), MCP_HEADER_MISMATCH);
+    CHECK_INT(err_code(), ERR_HEADER_MISMATCH);
+}
 
-    /* Unknown method in modern mode: 404 with -32601 (the core's status). */
+/* Unknown method in modern mode: 404 with -32601 (the core's status). */
+TEST(modern_unknown_method_discover_and_legacy)
+{
     run(f,
         &(struct rq){
             .body = "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"foo/bar\",\"params\":{" MODERN_META
                     "}}",
             .h = {MODERN_H("foo/bar")}});
     CHECK_INT(res.status, 404);
-    CHECK_INT(err_code(), JSONRPC_METHOD_NOT_FOUND);
+    CHECK_INT(err_code(), ERR_METHOD_NOT_FOUND);
     /* server/discover answers. */
     run(f, &(struct rq){.body = "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"server/discover\","
                                 "\"params\":{" MODERN_META "}}",
@@ -429,7 +473,7 @@ static void test_modern(struct http_front *f)
     CHECK_INT(res.status, 200);
 }
 
-static void test_origin_host(struct http_front *f, struct http_front *fo)
+TEST(origin_rules)
 {
     run(f, &(struct rq){.body = PING_BODY, .h = {STD, "Origin", "http://evil.example.com"}});
     CHECK_INT(res.status, 403);
@@ -458,8 +502,11 @@ static void test_origin_host(struct http_front *f, struct http_front *fo)
     CHECK_INT(res.status, 403);
     run(fo, &(struct rq){.body = PING_BODY, .h = {STD, "Origin", "https://anything.example"}});
     CHECK_INT(res.status, 200);
+}
 
-    /* Host, for the local server only. */
+/* Host, for the local server only. */
+TEST(host_rules)
+{
     run(f, &(struct rq){.local = true, .body = PING_BODY, .h = {STD, "Host", "evil.example.com"}});
     CHECK_INT(res.status, 403);
     run(f, &(struct rq){.local = true,
@@ -486,8 +533,11 @@ static void test_origin_host(struct http_front *f, struct http_front *fo)
     CHECK_INT(res.status, 200);
     run(fo, &(struct rq){.local = true, .body = PING_BODY, .h = {STD, "Host", "rebind.evil.com"}});
     CHECK_INT(res.status, 403);
+}
 
-    /* CORS preflight. */
+/* CORS preflight. */
+TEST(cors_preflight)
+{
     run(f, &(struct rq){
                .method = "OPTIONS",
                .h = {"Origin", "http://localhost:6274", "Access-Control-Request-Method", "POST"}});
@@ -499,7 +549,7 @@ static void test_origin_host(struct http_front *f, struct http_front *fo)
     CHECK_INT(res.status, 403);
 }
 
-static void test_auth(struct http_front *fa)
+TEST(bearer_token)
 {
     run(fa, &(struct rq){.body = PING_BODY, .h = {STD}});
     CHECK_INT(res.status, 401);
@@ -524,7 +574,7 @@ static void test_auth(struct http_front *fa)
     CHECK_INT(res.status, 401);
 }
 
-static void test_decode(void)
+TEST(header_value_decode)
 {
     char *out = NULL;
     size_t len = 0;
@@ -552,7 +602,7 @@ static void test_decode(void)
     CHECK_INT(http_header_value_decode("a\x01", &out, &len), -1);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     struct mcp_server *s = mcp_server_new(&info);
     json_t *schema =
@@ -560,7 +610,7 @@ int main(void)
     struct tool echo = {
         .name = "echo", .description = "echo", .input_schema = schema, .call = echo_call};
     struct config cfg = {0}, cfg_open = {0}, cfg_auth = {0};
-    struct http_front *f, *fo, *fa;
+    int rc;
 
     CHECK(s != NULL);
     CHECK_INT(mcp_server_add_tool(s, &echo), 0);
@@ -578,14 +628,7 @@ int main(void)
     fa = http_front_new(s, &cfg_auth);
     CHECK(f && fo && fa);
 
-    test_basics(f);
-    test_media_types(f);
-    test_bodies(f, fo);
-    test_version_header(f);
-    test_modern(f);
-    test_origin_host(f, fo);
-    test_auth(fa);
-    test_decode();
+    rc = check_main(argc, argv);
 
     http_response_release(&res);
     http_response_release(&res); /* safe twice */
@@ -595,5 +638,5 @@ int main(void)
     http_front_free(fa);
     mcp_server_free(s);
     json_decref(schema);
-    return check_summary();
+    return rc;
 }

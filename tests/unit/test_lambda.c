@@ -5,9 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "base64.h"
 #include "transport/lambda.h"
-#include "utf8.h"
 #include "banned.h"
 
 static const char url_event[] =
@@ -30,7 +28,7 @@ static const char *hdr(const struct lambda_event *ev, const char *name)
     return NULL;
 }
 
-static void test_function_url_event(void)
+TEST(function_url_event_parsed)
 {
     struct lambda_event ev;
 
@@ -50,13 +48,11 @@ static void test_function_url_event(void)
     lambda_event_release(&ev);
 }
 
-static void test_base64_body(void)
+TEST(base64_body_decoded)
 {
     /* "\x00\xff{}" base64 = "AP97fQ==" */
     const char e1[] = "{\"version\":\"2.0\",\"requestContext\":{\"http\":{\"method\":\"POST\"}},"
                       "\"body\":\"AP97fQ==\",\"isBase64Encoded\":true}";
-    const char e2[] = "{\"version\":\"2.0\",\"requestContext\":{\"http\":{\"method\":\"POST\"}},"
-                      "\"body\":\"AP9!fQ==\",\"isBase64Encoded\":true}";
     struct lambda_event ev;
 
     lambda_event_parse(e1, strlen(e1), false, 0, &ev);
@@ -66,6 +62,13 @@ static void test_base64_body(void)
     CHECK_STR(ev.req.path, "/");
     CHECK(ev.req.caller == NULL);
     lambda_event_release(&ev);
+}
+
+TEST(bad_base64_body_is_malformed)
+{
+    const char e2[] = "{\"version\":\"2.0\",\"requestContext\":{\"http\":{\"method\":\"POST\"}},"
+                      "\"body\":\"AP9!fQ==\",\"isBase64Encoded\":true}";
+    struct lambda_event ev;
 
     lambda_event_parse(e2, strlen(e2), false, 0, &ev);
     CHECK_INT(ev.kind, LAMBDA_EVENT_MALFORMED);
@@ -74,7 +77,7 @@ static void test_base64_body(void)
     lambda_event_release(&ev);
 }
 
-static void test_jsonrpc_and_malformed_events(void)
+TEST(jsonrpc_and_malformed_events_classified)
 {
     static const struct {
         const char *event;
@@ -113,17 +116,20 @@ static void test_jsonrpc_and_malformed_events(void)
         }
         lambda_event_release(&ev);
     }
-    {
-        struct lambda_event ev;
-        lambda_event_parse("{\"jsonrpc\":", 11, true, 0, &ev);
-        CHECK_INT(ev.kind, LAMBDA_EVENT_MALFORMED);
-        CHECK_INT(ev.status, 413);
-        lambda_event_release(&ev);
-        lambda_event_release(&ev); /* safe twice */
-    }
 }
 
-static void test_deadline(void)
+TEST(event_over_the_limit_gets_413)
+{
+    struct lambda_event ev;
+
+    lambda_event_parse("{\"jsonrpc\":", 11, true, 0, &ev);
+    CHECK_INT(ev.kind, LAMBDA_EVENT_MALFORMED);
+    CHECK_INT(ev.status, 413);
+    lambda_event_release(&ev);
+    lambda_event_release(&ev); /* safe twice */
+}
+
+TEST(deadline_from_the_runtime_header)
 {
     CHECK_INT(lambda_deadline(NULL, 1000, 50), 0);
     CHECK_INT(lambda_deadline("", 1000, 50), 0);
@@ -137,7 +143,7 @@ static void test_deadline(void)
     CHECK_INT(lambda_deadline("1710000000000", 1710000009000LL, 5000), 5000);
 }
 
-static void test_reply_build(void)
+TEST(reply_build_headers_cookies_body)
 {
     struct http_response res = {.status = 200};
     json_t *j;
@@ -195,46 +201,6 @@ static void test_reply_build(void)
     free(text);
 }
 
-static void test_utf8_and_base64(void)
-{
-    static const struct {
-        const char *s;
-        bool ok;
-    } u[] = {
-        {"plain", true},
-        {"caf\xc3\xa9", true},
-        {"\xe2\x82\xac", true},
-        {"\xf0\x9f\x98\x80", true},
-        {"\xc0\x80", false},
-        {"\x80", false},
-        {"\xe2\x82", false},
-        {"\xed\xa0\x80", false},
-        {"\xf4\x90\x80\x80", false},
-        {"\xff", false},
-    };
-    for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++)
-        CHECK_INT(utf8_valid(u[i].s, strlen(u[i].s)), u[i].ok);
-
-    {
-        const char raw[] = "any carnal pleas\x00\xfe";
-        size_t n, m;
-        char *enc = base64_encode(raw, sizeof(raw) - 1, &n);
-        char *dec = enc ? base64_decode(enc, n, &m) : NULL;
-        CHECK(dec && m == sizeof(raw) - 1 && memcmp(dec, raw, m) == 0);
-        free(enc);
-        free(dec);
-    }
-    CHECK(base64_decode("abc", 3, NULL) == NULL);
-    CHECK(base64_decode("ab!d", 4, NULL) == NULL);
-    CHECK(base64_decode("a===", 4, NULL) == NULL);
-    {
-        size_t n = 99;
-        char *d = base64_decode("", 0, &n);
-        CHECK(d != NULL && n == 0);
-        free(d);
-    }
-}
-
 /* A tools/call reply whose text and stdout are `n` bytes of a repeated pattern. */
 static json_t *big_tool_reply(size_t n, const char *pattern)
 {
@@ -274,7 +240,7 @@ static void check_fitted_http(char *text, size_t len, size_t max, bool tool)
         CHECK(strlen(t) > 100000); /* cut to fit, not emptied */
     } else {
         CHECK_INT(json_integer_value(json_object_get(json_object_get(body, "error"), "code")),
-                  -32603);
+                  ERR_INTERNAL);
         CHECK_CONTAINS(
             json_string_value(json_object_get(json_object_get(body, "error"), "message")), "6 MB");
     }
@@ -283,19 +249,29 @@ static void check_fitted_http(char *text, size_t len, size_t max, bool tool)
     free(text);
 }
 
-static void test_fit(void)
+/* An HTTP response around `body` (not copied), as the HTTP front would give it. */
+static struct http_response json_response(char *body)
 {
     struct http_response res = {.status = 200};
-    const char *patterns[] = {"abcdefgh", "\"q\"\\", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"};
-    size_t len;
 
     res.headers[0].name = "Content-Type";
     res.headers[0].value = "application/json";
     res.nheaders = 1;
+    res.body = body;
+    res.body_len = body ? strlen(body) : 0;
+    return res;
+}
+
+/* ASCII, JSON escapes and multibyte characters are all cut on a boundary. */
+TEST(fit_cuts_big_tool_results_to_6_MB)
+{
+    struct http_response res;
+    const char *patterns[] = {"abcdefgh", "\"q\"\\", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"};
+    size_t len;
+
     for (size_t p = 0; p < 3; p++) {
         json_t *reply = big_tool_reply(4 * 1024 * 1024, patterns[p]);
-        res.body = json_dumps(reply, JSON_COMPACT);
-        res.body_len = strlen(res.body);
+        res = json_response(json_dumps(reply, JSON_COMPACT));
         {
             char *text = lambda_reply_fit_http(&res, LAMBDA_MAX_RESPONSE_BYTES, &len);
             check_fitted_http(text, len, LAMBDA_MAX_RESPONSE_BYTES, true);
@@ -323,12 +299,16 @@ static void test_fit(void)
             4 * 1024 * 1024 - (4 * 1024 * 1024) % strlen(patterns[p]));
         json_decref(reply);
     }
+}
 
-    /* Small replies pass unchanged. */
+TEST(fit_passes_small_replies_unchanged)
+{
+    struct http_response res;
+    size_t len;
+
     {
         json_t *reply = big_tool_reply(1000, "x");
-        res.body = json_dumps(reply, JSON_COMPACT);
-        res.body_len = strlen(res.body);
+        res = json_response(json_dumps(reply, JSON_COMPACT));
         {
             char *a = lambda_reply_fit_http(&res, LAMBDA_MAX_RESPONSE_BYTES, &len);
             size_t blen;
@@ -340,16 +320,21 @@ static void test_fit(void)
         free(res.body);
         json_decref(reply);
     }
+}
 
-    /* Not a tool result: a JSON-RPC error with the same id. */
+/* Not a tool result: a JSON-RPC error with the same id. */
+TEST(fit_replaces_other_big_replies_by_an_error)
+{
+    struct http_response res;
+    size_t len;
+
     {
         json_t *big = big_tool_reply(10, "x");
         json_t *list = json_array();
         for (int i = 0; i < 2000; i++)
             json_array_append_new(list, json_pack("{s:s}", "name", "tool-with-a-long-name"));
         json_object_set_new(big, "result", json_pack("{s:o}", "tools", list));
-        res.body = json_dumps(big, JSON_COMPACT);
-        res.body_len = strlen(res.body);
+        res = json_response(json_dumps(big, JSON_COMPACT));
         {
             char *text = lambda_reply_fit_http(&res, 20000, &len);
             check_fitted_http(text, len, 20000, false);
@@ -365,7 +350,7 @@ static void test_fit(void)
  * checks memory safety): every one must parse to some kind without crashing, and an HTTP one
  * must have a method, a path and consistent headers.
  */
-static void test_mutated_events(void)
+TEST(mutated_events_parse_safely)
 {
     size_t n = strlen(url_event);
     char *buf = malloc(n + 1);
@@ -398,7 +383,7 @@ static void test_mutated_events(void)
     CHECK(kinds[LAMBDA_EVENT_HTTP] > 100 && kinds[LAMBDA_EVENT_MALFORMED] > 100);
 }
 
-static void test_mode_requested(void)
+TEST(mode_requested_by_argv_or_runtime_api)
 {
     char a0[] = "awscli-mcp", lam[] = "lambda", stdio[] = "stdio", flag[] = "--timeout", v[] = "5";
     char *none[] = {a0, NULL}, *lm[] = {a0, lam, NULL}, *sm[] = {a0, stdio, NULL},
@@ -415,16 +400,4 @@ static void test_mode_requested(void)
     unsetenv("AWS_LAMBDA_RUNTIME_API");
 }
 
-int main(void)
-{
-    test_function_url_event();
-    test_base64_body();
-    test_jsonrpc_and_malformed_events();
-    test_deadline();
-    test_reply_build();
-    test_utf8_and_base64();
-    test_fit();
-    test_mutated_events();
-    test_mode_requested();
-    return check_summary();
-}
+CHECK_MAIN

@@ -16,7 +16,7 @@ static int echo_call(const struct tool *t, const struct tool_ctx *ctx, json_t *a
     const char *text = json_string_value(json_object_get(args, "text"));
     (void)t;
     if (!text)
-        return err_set(e, -32602, "arguments.text must be a string");
+        return err_set(e, ERR_INVALID_PARAMS, "arguments.text must be a string");
     if (ctx->progress) {
         ctx->progress(ctx->progress_opaque, 1, 3, "one");
         ctx->progress(ctx->progress_opaque, 1, 3, "one again"); /* not increasing: dropped */
@@ -25,7 +25,7 @@ static int echo_call(const struct tool *t, const struct tool_ctx *ctx, json_t *a
     if (strcmp(text, "fail") == 0)
         return tool_result_text(r, "it failed", true);
     if (strcmp(text, "internal") == 0)
-        return err_set(e, -32603, "broken");
+        return err_set(e, ERR_INTERNAL, "broken");
     r->structured = json_pack("{s:s}", "echo", text);
     return tool_result_text(r, text, false);
 }
@@ -34,18 +34,20 @@ static struct tool echo_tool;
 static struct tool many_tools[120];
 static char many_names[120][16];
 
+static struct mcp_server *s; /* the echo tool only, made in main() */
+
 static const struct mcp_server_info info = {
     .name = "test-server", .version = "9.9", .instructions = "be nice", .list_ttl_ms = 1234};
 
 static struct mcp_server *new_server(size_t extra)
 {
-    struct mcp_server *s = mcp_server_new(&info);
-    CHECK(s != NULL);
-    CHECK_INT(mcp_server_add_tool(s, &echo_tool), 0);
-    CHECK_INT(mcp_server_add_tool(s, &echo_tool), -1); /* duplicate name refused */
+    struct mcp_server *n = mcp_server_new(&info);
+    CHECK(n != NULL);
+    CHECK_INT(mcp_server_add_tool(n, &echo_tool), 0);
+    CHECK_INT(mcp_server_add_tool(n, &echo_tool), -1); /* duplicate name refused */
     for (size_t i = 0; i < extra; i++)
-        CHECK_INT(mcp_server_add_tool(s, &many_tools[i]), 0);
-    return s;
+        CHECK_INT(mcp_server_add_tool(n, &many_tools[i]), 0);
+    return n;
 }
 
 /* Handles `text` (one message or a batch) and returns the reply serialised, or "" for none. */
@@ -90,7 +92,7 @@ static char *handle(struct mcp_server *s, struct mcp_session *session, const str
     "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","                       \
     "\"io.modelcontextprotocol/clientCapabilities\":{}}"
 
-static void test_envelopes(struct mcp_server *s)
+TEST(invalid_envelopes_get_32600)
 {
     struct mcp_exchange x = {0};
     EXPECT(s, NULL, &x, "{\"id\":1,\"method\":\"ping\"}", 400, "\"code\":-32600");
@@ -101,13 +103,37 @@ static void test_envelopes(struct mcp_server *s)
     EXPECT(s, NULL, &x, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":5}", 400, "\"id\":7");
     EXPECT(s, NULL, &x, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\",\"params\":3}", 400,
            "-32600");
+}
+
+TEST(unknown_method_gets_32601)
+{
+    struct mcp_exchange x = {0};
+
     EXPECT(s, NULL, &x, "{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"nope\"}", 200,
            "{\"code\":-32601,\"message\":\"Method not found\"},\"id\":\"a\"");
+}
+
+TEST(non_objects_get_32600)
+{
+    struct mcp_exchange x = {0};
+
     EXPECT(s, NULL, &x, "[1,2]", 400, "-32600");
     EXPECT(s, NULL, &x, "\"str\"", 400, "-32600");
-    /* The largest ids survive the round trip unchanged. */
+}
+
+/* The largest ids survive the round trip unchanged. */
+TEST(largest_id_round_trips)
+{
+    struct mcp_exchange x = {0};
+
     EXPECT(s, NULL, &x, "{\"jsonrpc\":\"2.0\",\"id\":9223372036854775807,\"method\":\"ping\"}", 200,
            "\"id\":9223372036854775807");
+}
+
+TEST(notifications_and_responses_get_no_reply)
+{
+    struct mcp_exchange x = {0};
+
     EXPECT_NONE(s, NULL, &x, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
     EXPECT_NONE(s, NULL, &x, "{\"jsonrpc\":\"2.0\",\"method\":\"whatever\"}");
     EXPECT_NONE(s, NULL, &x, "{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{}}");
@@ -115,7 +141,7 @@ static void test_envelopes(struct mcp_server *s)
                 "{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":1,\"message\":\"x\"}}");
 }
 
-static void test_initialize(struct mcp_server *s)
+TEST(initialize_echoes_each_legacy_version)
 {
     static const char *const echoed[] = {"2025-03-26", "2025-06-18", "2025-11-25"};
     struct mcp_exchange x = {0};
@@ -135,7 +161,13 @@ static void test_initialize(struct mcp_server *s)
                     "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
         CHECK(session.initialized);
     }
-    /* Unknown or modern versions asked through initialize get the newest legacy revision. */
+}
+
+/* Unknown or modern versions asked through initialize get the newest legacy revision. */
+TEST(initialize_negotiates_other_versions)
+{
+    struct mcp_exchange x = {0};
+
     EXPECT(s, NULL, &x,
            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
            "\"protocolVersion\":\"2024-11-05\",\"capabilities\":{}}}",
@@ -144,6 +176,12 @@ static void test_initialize(struct mcp_server *s)
            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
            "\"protocolVersion\":\"2026-07-28\",\"capabilities\":{}}}",
            200, "\"protocolVersion\":\"2025-11-25\"");
+}
+
+TEST(initialize_result_and_errors)
+{
+    struct mcp_exchange x = {0};
+
     EXPECT(s, NULL, &x,
            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
            "\"protocolVersion\":\"2025-06-18\"}}",
@@ -157,14 +195,14 @@ static void test_initialize(struct mcp_server *s)
            "{\"id\":1,\"jsonrpc\":\"2.0\",\"result\":{}}");
 }
 
-static void test_tools_list(void)
+TEST(tools_list_fields_per_version)
 {
-    struct mcp_server *s = new_server(0);
+    struct mcp_server *fresh = new_server(0);
     struct mcp_exchange x = {.http = true};
     char *got;
 
     /* 2025-03-26 (no header over HTTP) predates title and outputSchema. */
-    got = handle(s, NULL, &x, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}", NULL);
+    got = handle(fresh, NULL, &x, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}", NULL);
     CHECK_CONTAINS(got, "\"name\":\"echo\"");
     CHECK_CONTAINS(got, "\"inputSchema\":{\"properties\":{\"text\":{\"type\":\"string\"}},"
                         "\"type\":\"object\"}");
@@ -175,16 +213,21 @@ static void test_tools_list(void)
     free(got);
 
     x.header_version = "2025-06-18";
-    got = handle(s, NULL, &x, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}", NULL);
+    got = handle(fresh, NULL, &x, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}", NULL);
     CHECK_CONTAINS(got, "\"outputSchema\":{\"type\":\"object\"");
     CHECK_CONTAINS(got, "\"title\":\"Echo\"");
     CHECK_CONTAINS(got, "\"annotations\":{\"readOnlyHint\":true}");
     free(got);
-    mcp_server_free(s);
+    mcp_server_free(fresh);
+}
 
-    /* 121 tools: three pages of 50, 50, 21, each cursor leading to the next. */
-    s = new_server(120);
-    x.header_version = "2025-11-25";
+/* 121 tools: three pages of 50, 50, 21, each cursor leading to the next. */
+TEST(tools_list_pages_and_cursors)
+{
+    struct mcp_server *s = new_server(120);
+    struct mcp_exchange x = {.http = true, .header_version = "2025-11-25"};
+    char *got;
+
     got = handle(s, NULL, &x, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}", NULL);
     CHECK_CONTAINS(got, "\"nextCursor\":\"50\"");
     CHECK_CONTAINS(got, "\"name\":\"t48\"");
@@ -220,11 +263,9 @@ static void sink_notify(void *opaque, json_t *n)
     json_array_append_new(k->notes, n);
 }
 
-static void test_tools_call(struct mcp_server *s)
+TEST(tools_call_results_and_errors)
 {
     struct mcp_exchange x = {.http = true, .header_version = "2025-06-18"};
-    struct sink k = {json_array()};
-    char *got;
 
     EXPECT(s, NULL, &x,
            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
@@ -246,7 +287,14 @@ static void test_tools_call(struct mcp_server *s)
            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
            "\"arguments\":{\"text\":\"internal\"}}}",
            200, "{\"code\":-32603,\"message\":\"broken\"}");
-    /* Invalid arguments: a JSON-RPC error up to 2025-06-18, an isError result from 2025-11-25. */
+}
+
+/* Invalid arguments: a JSON-RPC error up to 2025-06-18, an isError result from 2025-11-25. */
+TEST(tools_call_invalid_arguments_per_version)
+{
+    struct mcp_exchange x = {.http = true, .header_version = "2025-06-18"};
+    char *got;
+
     EXPECT(s, NULL, &x,
            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
            "\"arguments\":{}}}",
@@ -270,9 +318,15 @@ static void test_tools_call(struct mcp_server *s)
                  NULL);
     CHECK(strstr(got, "structuredContent") == NULL);
     free(got);
+}
 
-    /* Progress: only with a token, strictly increasing, each naming the token. */
-    x.header_version = "2025-11-25";
+/* Progress: only with a token, strictly increasing, each naming the token. */
+TEST(progress_only_with_a_token_and_increasing)
+{
+    struct mcp_exchange x = {.http = true, .header_version = "2025-11-25"};
+    struct sink k = {json_array()};
+    char *got;
+
     x.notify = sink_notify;
     x.notify_opaque = &k;
     got = handle(s, NULL, &x,
@@ -295,7 +349,7 @@ static void test_tools_call(struct mcp_server *s)
     json_decref(k.notes);
 }
 
-static void test_modern(struct mcp_server *s)
+TEST(modern_discover_list_and_call)
 {
     struct mcp_exchange stdio = {0};
     struct mcp_exchange http = {.http = true, .header_version = "2026-07-28"};
@@ -329,7 +383,14 @@ static void test_modern(struct mcp_server *s)
            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{" MODERN_META
            ",\"name\":\"echo\",\"arguments\":{\"text\":\"m\"}}}",
            200, "\"resultType\":\"complete\",\"structuredContent\":{\"echo\":\"m\"}");
-    /* Missing required _meta fields: -32602, HTTP 400 (basic/index.mdx). */
+}
+
+/* Missing required _meta fields: -32602, HTTP 400 (basic/index.mdx). */
+TEST(modern_meta_required)
+{
+    struct mcp_exchange stdio = {0};
+    struct mcp_exchange http = {.http = true, .header_version = "2026-07-28"};
+
     EXPECT(s, NULL, &http, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}", 400,
            "-32602");
     EXPECT(s, NULL, &http,
@@ -339,15 +400,26 @@ static void test_modern(struct mcp_server *s)
     EXPECT(s, NULL, &stdio,
            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\",\"params\":{}}", 400,
            "-32602");
-    /* Unsupported version: -32022 with the supported list and the requested one. */
+}
+
+/* Unsupported version: -32022 with the supported list and the requested one. */
+TEST(modern_unsupported_version_gets_32022)
+{
+    struct mcp_exchange stdio = {0};
+
     EXPECT(s, NULL, &stdio,
            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{\"_meta\":{"
            "\"io.modelcontextprotocol/protocolVersion\":\"2099-01-01\","
            "\"io.modelcontextprotocol/clientCapabilities\":{}}}}",
            400,
            "{\"code\":-32022,\"data\":{\"requested\":\"2099-01-01\",\"supported\":[\"2026-07-28\"");
-    /* Header and body disagree: -32020, 400. */
-    http.header_version = "2025-11-25";
+}
+
+/* Header and body disagree: -32020, 400. */
+TEST(modern_header_and_meta_disagree_gets_32020)
+{
+    struct mcp_exchange http = {.http = true, .header_version = "2025-11-25"};
+
     EXPECT(s, NULL, &http,
            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{" MODERN_META "}}",
            400, "-32020");
@@ -355,8 +427,13 @@ static void test_modern(struct mcp_server *s)
     EXPECT(s, NULL, &http,
            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\",\"params\":{" MODERN_META "}}",
            400, "-32020");
-    /* No ping and no unknown methods in the modern era: -32601, 404 over HTTP. */
-    http.header_version = "2026-07-28";
+}
+
+/* No ping and no unknown methods in the modern era: -32601, 404 over HTTP. */
+TEST(modern_has_no_ping)
+{
+    struct mcp_exchange http = {.http = true, .header_version = "2026-07-28"};
+
     EXPECT(s, NULL, &http,
            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{" MODERN_META "}}", 404,
            "-32601");
@@ -366,7 +443,7 @@ static void test_modern(struct mcp_server *s)
            404, "-32601");
 }
 
-static void test_required_capabilities(void)
+TEST(required_capabilities_checked)
 {
     struct mcp_server *s = new_server(0);
     struct tool needy = echo_tool;
@@ -393,11 +470,9 @@ static void test_required_capabilities(void)
     mcp_server_free(s);
 }
 
-static void test_batches(struct mcp_server *s)
+TEST(http_batches_only_without_version_header)
 {
     struct mcp_exchange http = {.http = true};
-    struct mcp_session session = MCP_SESSION_INIT;
-    struct mcp_exchange stdio = {0};
     char *got;
 
     /* No header = 2025-03-26: batches allowed, notifications inside get no reply. */
@@ -417,8 +492,14 @@ static void test_batches(struct mcp_server *s)
            200, "initialize must not be sent in a batch");
     http.header_version = "2025-06-18";
     EXPECT(s, NULL, &http, "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}]", 400, "-32600");
+}
 
-    /* stdio: batches only once 2025-03-26 was negotiated. */
+/* stdio: batches only once 2025-03-26 was negotiated. */
+TEST(stdio_batches_only_after_2025_03_26)
+{
+    struct mcp_session session = MCP_SESSION_INIT;
+    struct mcp_exchange stdio = {0};
+
     EXPECT(s, &session, &stdio, "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}]", 400,
            "-32600");
     EXPECT(s, &session, &stdio,
@@ -429,7 +510,7 @@ static void test_batches(struct mcp_server *s)
            "[{\"id\":1,\"jsonrpc\":\"2.0\",\"result\":{}}]");
 }
 
-static void test_helpers(void)
+TEST(cancelled_id_and_version_helpers)
 {
     json_t *m = json_loads("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
                            "\"params\":{\"requestId\":\"r1\"}}",
@@ -443,9 +524,9 @@ static void test_helpers(void)
     CHECK(!mcp_version_is_modern("2025-11-25"));
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    struct mcp_server *s;
+    int rc;
 
     echo_tool = (struct tool){
         .name = "echo",
@@ -464,18 +545,11 @@ int main(void)
     }
 
     s = new_server(0);
-    test_envelopes(s);
-    test_initialize(s);
-    test_tools_list();
-    test_tools_call(s);
-    test_modern(s);
-    test_batches(s);
-    test_required_capabilities();
-    test_helpers();
+    rc = check_main(argc, argv);
     mcp_server_free(s);
 
     json_decref(echo_tool.input_schema);
     json_decref(echo_tool.output_schema);
     json_decref(echo_tool.annotations);
-    return check_summary();
+    return rc;
 }

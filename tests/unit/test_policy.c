@@ -288,7 +288,7 @@ static void run_cases(const struct policy *p, const struct pcase *cs, size_t n, 
             if (rc == 0)
                 fprintf(stderr, "%s[%zu] (%s): allowed but must be refused\n", name, i, cs[i].cmd);
             CHECK_INT(rc, -1);
-            CHECK_INT(e.code, -32602);
+            CHECK_INT(e.code, ERR_INVALID_PARAMS);
             CHECK_CONTAINS(e.msg, cs[i].refusal);
             /* Not cut off by the 256-byte err.msg. */
             CHECK(strlen(e.msg) < sizeof(e.msg) - 1);
@@ -297,9 +297,97 @@ static void run_cases(const struct policy *p, const struct pcase *cs, size_t n, 
     }
 }
 
-#define RUN(p, table) run_cases(p, table, sizeof(table) / sizeof(table[0]), #table)
+#define RUN(p, table) run_cases(p, table, ARRAY_SIZE(table), #table)
 
-static void test_patterns(void)
+/* A policy for a case; fails the case's check when the patterns are refused. */
+static struct policy *policy_for(const char *allow, const char *deny)
+{
+    struct policy *p = NULL;
+    struct err e = ERR_INIT;
+
+    CHECK_INT(policy_new(&p, allow, deny, &e), 0);
+    return p;
+}
+
+TEST(default_is_read_only_and_says_so)
+{
+    struct policy *p = policy_for(NULL, NULL);
+
+    CHECK(policy_read_only(p));
+    CHECK_CONTAINS(policy_summary(p), "Allowed: logs and cloudwatch operations describe-*");
+    CHECK_CONTAINS(policy_summary(p), "Never allowed: configure, history, help");
+    policy_free(p);
+}
+
+TEST(default_allows_read_operations)
+{
+    struct policy *p = policy_for(NULL, NULL);
+
+    RUN(p, default_ok);
+    policy_free(p);
+}
+
+TEST(default_refuses_writes_secrets_and_bypasses)
+{
+    struct policy *p = policy_for(NULL, NULL);
+
+    RUN(p, default_bad);
+    policy_free(p);
+}
+
+TEST(empty_command_refused)
+{
+    struct policy *p = policy_for(NULL, NULL);
+    struct err e = ERR_INIT;
+
+    CHECK_INT(policy_check(p, NULL, 0, &e), -1);
+    CHECK_CONTAINS(e.msg, "empty command");
+    policy_free(p);
+}
+
+#define CUSTOM_ALLOW "ec2:describe-*, logs:delete-log-group s3api:* iam:*"
+#define CUSTOM_DENY  "logs:get-log-record,cloudwatch:get-metric-*-image *:delete-?ser"
+
+TEST(allow_and_deny_patterns_combine)
+{
+    struct policy *p = policy_for(CUSTOM_ALLOW, CUSTOM_DENY);
+
+    CHECK(!policy_read_only(p));
+    CHECK_CONTAINS(policy_summary(p), "Denied (wins over allowed): logs:get-log-record");
+    RUN(p, custom);
+    policy_free(p);
+}
+
+/* Long names are clipped so that the end of the message survives. */
+TEST(long_names_clipped_in_refusals)
+{
+    struct policy *p = policy_for(CUSTOM_ALLOW, CUSTOM_DENY);
+    struct err e = ERR_INIT;
+    static char longcmd[600];
+    struct argv_words w = ARGV_WORDS_INIT;
+
+    memset(longcmd, 'x', sizeof(longcmd) - 1);
+    memcpy(longcmd, "cloudwatch ", 11);
+    CHECK_INT(argv_split(longcmd, &w, &e), 0);
+    CHECK_INT(policy_check(p, w.v, w.n, &e), -1);
+    CHECK_CONTAINS(e.msg, "sts get-caller-identity; more in the tool description");
+    argv_words_release(&w);
+    policy_free(p);
+}
+
+/* ALLOW "*:*" opens every operation, but nothing that is refused for another reason. */
+TEST(allow_everything_keeps_the_other_refusals)
+{
+    struct policy *p = policy_for("*:*", "*:delete-*");
+
+    RUN(p, everything);
+    for (size_t i = 0; i < ARRAY_SIZE(default_bad); i++)
+        if (!strstr(default_bad[i].refusal, "not allowed"))
+            run_cases(p, &default_bad[i], 1, "default_bad under *:*");
+    policy_free(p);
+}
+
+TEST(malformed_patterns_refused)
 {
     struct policy *p = NULL;
     struct err e = ERR_INIT;
@@ -316,14 +404,20 @@ static void test_patterns(void)
         {NULL, "logs:[a]", "malformed deny pattern 'logs:[a]'"},
         {NULL, "logs:*;ec2:*", "malformed deny pattern"},
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         p = NULL;
         CHECK_INT(policy_new(&p, bad[i].allow, bad[i].deny, &e), -1);
         CHECK(p == NULL);
         CHECK_CONTAINS(e.msg, bad[i].msg);
     }
+}
 
-    /* Empty lists, stray separators and every separator kind are fine. */
+/* Empty lists, stray separators and every separator kind are fine. */
+TEST(pattern_lists_separators_and_globs)
+{
+    struct policy *p = NULL;
+    struct err e = ERR_INIT;
+
     CHECK_INT(policy_new(&p, "", " , ,\t\n", &e), 0);
     CHECK(policy_read_only(p));
     policy_free(p);
@@ -345,50 +439,4 @@ static void test_patterns(void)
     policy_free(NULL);
 }
 
-int main(void)
-{
-    struct policy *p = NULL;
-    struct err e = ERR_INIT;
-
-    CHECK_INT(policy_new(&p, NULL, NULL, &e), 0);
-    CHECK(policy_read_only(p));
-    CHECK_CONTAINS(policy_summary(p), "Allowed: logs and cloudwatch operations describe-*");
-    CHECK_CONTAINS(policy_summary(p), "Never allowed: configure, history, help");
-    RUN(p, default_ok);
-    RUN(p, default_bad);
-    CHECK_INT(policy_check(p, NULL, 0, &e), -1);
-    CHECK_CONTAINS(e.msg, "empty command");
-    policy_free(p);
-
-    p = NULL;
-    CHECK_INT(policy_new(&p, "ec2:describe-*, logs:delete-log-group s3api:* iam:*",
-                         "logs:get-log-record,cloudwatch:get-metric-*-image *:delete-?ser", &e),
-              0);
-    CHECK(!policy_read_only(p));
-    CHECK_CONTAINS(policy_summary(p), "Denied (wins over allowed): logs:get-log-record");
-    RUN(p, custom);
-    {
-        /* Long names are clipped so that the end of the message survives. */
-        static char longcmd[600];
-        struct argv_words w = ARGV_WORDS_INIT;
-        memset(longcmd, 'x', sizeof(longcmd) - 1);
-        memcpy(longcmd, "cloudwatch ", 11);
-        CHECK_INT(argv_split(longcmd, &w, &e), 0);
-        CHECK_INT(policy_check(p, w.v, w.n, &e), -1);
-        CHECK_CONTAINS(e.msg, "sts get-caller-identity; more in the tool description");
-        argv_words_release(&w);
-    }
-    policy_free(p);
-
-    /* ALLOW "*:*" opens every operation, but nothing that is refused for another reason. */
-    p = NULL;
-    CHECK_INT(policy_new(&p, "*:*", "*:delete-*", &e), 0);
-    RUN(p, everything);
-    for (size_t i = 0; i < sizeof(default_bad) / sizeof(default_bad[0]); i++)
-        if (!strstr(default_bad[i].refusal, "not allowed"))
-            run_cases(p, &default_bad[i], 1, "default_bad under *:*");
-    policy_free(p);
-
-    test_patterns();
-    return check_summary();
-}
+CHECK_MAIN

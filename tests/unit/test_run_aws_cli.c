@@ -6,6 +6,7 @@
  */
 
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -75,15 +76,34 @@ static bool fake_ran(void)
     return access(log_path(), F_OK) == 0;
 }
 
-static void test_create(void)
+/* A tool over the fake aws, or NULL (and a failed check) when it cannot be made. */
+static struct tool *tool_for(const struct config *c)
 {
-    struct config c;
     struct tool *t = NULL;
     struct err e = ERR_INIT;
+
+    if (run_aws_cli_new(c, &t, &e) < 0) {
+        fprintf(stderr, "run_aws_cli_new: %s\n", e.msg);
+        CHECK(!"run_aws_cli_new");
+        return NULL;
+    }
+    return t;
+}
+
+/* The tool keeps a pointer to its config: the helpers below keep theirs here. */
+static struct config helper_config;
+
+static struct tool *default_tool(void)
+{
+    config_for_tests(&helper_config);
+    return tool_for(&helper_config);
+}
+
+TEST(tool_description_schemas_and_annotations)
+{
+    struct tool *t = default_tool();
     json_t *cmd;
 
-    config_for_tests(&c);
-    CHECK_INT(run_aws_cli_new(&c, &t, &e), 0);
     if (!t)
         return;
     CHECK_STR(t->name, "run_aws_cli");
@@ -105,19 +125,31 @@ static void test_create(void)
     CHECK(json_is_true(json_object_get(t->annotations, "openWorldHint")));
     CHECK(json_object_get(t->annotations, "title") != NULL);
     run_aws_cli_free(t);
+}
 
-    /* An ALLOW pattern widens the policy: no longer read-only. */
+/* An ALLOW pattern widens the policy: no longer read-only. */
+TEST(allow_pattern_drops_read_only_hint)
+{
+    struct config c;
+    struct tool *t;
+
+    config_for_tests(&c);
     c.allow = "ec2:describe-*";
-    t = NULL;
-    CHECK_INT(run_aws_cli_new(&c, &t, &e), 0);
+    t = tool_for(&c);
     if (t)
         CHECK(json_is_false(json_object_get(t->annotations, "readOnlyHint")));
     run_aws_cli_free(t);
+}
 
-    /* Start-up errors: one clear line each. */
+/* Start-up errors: one clear line each. */
+TEST(start_up_errors_are_one_clear_line)
+{
+    struct config c;
+    struct tool *t = NULL;
+    struct err e = ERR_INIT;
+
     config_for_tests(&c);
     c.aws_cli = "/nonexistent/dir/aws";
-    t = NULL;
     CHECK_INT(run_aws_cli_new(&c, &t, &e), -1);
     CHECK(t == NULL);
     CHECK_CONTAINS(e.msg, "AWSCLI_MCP_AWS_CLI");
@@ -134,17 +166,9 @@ static void test_create(void)
     CHECK(e.msg[0] != '\0');
 }
 
-static void test_argv_and_env(void)
+/* The server's own environment, with things the CLI must and must not see. */
+static void set_server_env(void)
 {
-    struct config c;
-    struct tool *t = NULL;
-    struct tool_result r;
-    struct err e;
-    char want[1024];
-    const char *out;
-
-    config_for_tests(&c);
-    c.endpoint_url = "http://127.0.0.1:9";
     setenv("GITHUB_TOKEN", "ghp_secretsecretsecret", 1);
     setenv("AWSCLI_MCP_AUTH_TOKEN", "token-secret-0123456789", 1);
     setenv("PYTHONPATH", "/tmp/evil", 1);
@@ -152,11 +176,35 @@ static void test_argv_and_env(void)
     setenv("AWS_SECRET_ACCESS_KEY", "unit-secret-key", 1);
     setenv("AWS_REGION", "eu-west-1", 1);
     setenv("AWS_PAGER", "less", 1);
-    if (run_aws_cli_new(&c, &t, &e) < 0) {
-        CHECK(!"run_aws_cli_new");
-        return;
-    }
+}
 
+static void unset_server_env(void)
+{
+    unsetenv("GITHUB_TOKEN");
+    unsetenv("AWSCLI_MCP_AUTH_TOKEN");
+    unsetenv("PYTHONPATH");
+    unsetenv("AWS_PAGER");
+}
+
+/* A tool with an endpoint URL, made under set_server_env(). */
+static struct tool *endpoint_tool(void)
+{
+    config_for_tests(&helper_config);
+    helper_config.endpoint_url = "http://127.0.0.1:9";
+    set_server_env();
+    return tool_for(&helper_config);
+}
+
+TEST(argv_built_and_environment_scrubbed)
+{
+    struct tool *t = endpoint_tool();
+    struct tool_result r;
+    struct err e;
+    char want[1024];
+    const char *out;
+
+    if (!t)
+        return;
     CHECK_INT(run(t, NULL, "aws logs describe-log-groups --limit 5", &r, &e), 0);
     CHECK(!r.is_error);
     out = text_of(&r, 0);
@@ -189,8 +237,20 @@ static void test_argv_and_env(void)
     CHECK(json_is_integer(json_object_get(r.structured, "durationMs")));
     CHECK(structured_int(&r, "durationMs") >= 0);
     tool_result_release(&r);
+    run_aws_cli_free(t);
+    unset_server_env();
+}
 
-    /* The command's own output format wins: no second --output. */
+/* The command's own output format wins: no second --output. */
+TEST(own_output_format_wins)
+{
+    struct tool *t = endpoint_tool();
+    struct tool_result r;
+    struct err e;
+    const char *out;
+
+    if (!t)
+        return;
     CHECK_INT(run(t, NULL, "logs describe-log-groups --output text", &r, &e), 0);
     out = text_of(&r, 0);
     CHECK_CONTAINS(out, "ARG --output\nARG text\nARG --no-cli-pager\nARG --endpoint-url\n");
@@ -200,21 +260,39 @@ static void test_argv_and_env(void)
     out = text_of(&r, 0);
     CHECK_CONTAINS(out, "ARG --output=table\nARG --no-cli-pager\nARG --endpoint-url\n");
     tool_result_release(&r);
+    run_aws_cli_free(t);
+    unset_server_env();
+}
 
-    /* Quoted words arrive as one argument each, untouched. */
+/* Quoted words arrive as one argument each, untouched. */
+TEST(quoted_words_arrive_untouched)
+{
+    struct tool *t = endpoint_tool();
+    struct tool_result r;
+    struct err e;
+
+    if (!t)
+        return;
     CHECK_INT(run(t, NULL,
                   "logs filter-log-events --log-group-name '/aws/lambda/my fn' "
                   "--filter-pattern \"ERROR | $x\"",
                   &r, &e),
               0);
-    out = text_of(&r, 0);
-    CHECK_CONTAINS(out, "ARG /aws/lambda/my fn\nARG --filter-pattern\nARG ERROR | $x\n");
+    CHECK_CONTAINS(text_of(&r, 0), "ARG /aws/lambda/my fn\nARG --filter-pattern\nARG ERROR | $x\n");
     tool_result_release(&r);
     run_aws_cli_free(t);
+    unset_server_env();
+}
 
-    /* Without an endpoint, no --endpoint-url. */
-    config_for_tests(&c);
-    if (run_aws_cli_new(&c, &t, &e) < 0)
+/* Without an endpoint, no --endpoint-url. */
+TEST(no_endpoint_no_endpoint_url)
+{
+    struct tool *t = default_tool();
+    struct tool_result r;
+    struct err e;
+    const char *out;
+
+    if (!t)
         return;
     CHECK_INT(run(t, NULL, "sts get-caller-identity", &r, &e), 0);
     out = text_of(&r, 0);
@@ -223,13 +301,9 @@ static void test_argv_and_env(void)
     CHECK(out && !strstr(out, "--endpoint-url"));
     tool_result_release(&r);
     run_aws_cli_free(t);
-    unsetenv("GITHUB_TOKEN");
-    unsetenv("AWSCLI_MCP_AUTH_TOKEN");
-    unsetenv("PYTHONPATH");
-    unsetenv("AWS_PAGER");
 }
 
-static void test_refusals_and_validation(void)
+TEST(refused_commands_run_nothing)
 {
     static const char *const refused[] = {
         "logs describe-log-groups | head",
@@ -250,18 +324,13 @@ static void test_refusals_and_validation(void)
         "logs start-live-tail --log-group-identifiers x",
         "logs describe-log-groups -- --x",
     };
-    struct config c;
-    struct tool *t = NULL;
+    struct tool *t = default_tool();
     struct tool_result r;
     struct err e;
-    json_t *args;
 
-    config_for_tests(&c);
-    if (run_aws_cli_new(&c, &t, &e) < 0) {
-        CHECK(!"run_aws_cli_new");
+    if (!t)
         return;
-    }
-    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
         unlink(log_path());
         CHECK_INT(run(t, NULL, refused[i], &r, &e), 0);
         CHECK(r.is_error);
@@ -272,61 +341,80 @@ static void test_refusals_and_validation(void)
         CHECK(!fake_ran());
         tool_result_release(&r);
     }
+    run_aws_cli_free(t);
+}
 
-    /* Bad arguments: -1 with -32602, nothing run. */
-    {
-        const char *bad[] = {"{}",
-                             "{\"command\": 5}",
-                             "{\"command\": null}",
-                             "{\"command\": \"logs describe-log-groups\", \"extra\": 1}",
-                             "{\"command\": \"\"}",
-                             "{\"command\": \"logs\\u0000x\"}",
-                             "{\"cmd\": \"logs describe-log-groups\"}"};
-        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-            json_error_t je;
-            args = json_loads(bad[i], JSON_ALLOW_NUL, &je);
-            CHECK(args != NULL);
-            unlink(log_path());
-            r = (struct tool_result)TOOL_RESULT_INIT;
-            e = (struct err)ERR_INIT;
-            CHECK_INT(t->call(t, &(struct tool_ctx){0}, args, &r, &e), -1);
-            CHECK_INT(e.code, -32602);
-            CHECK_CONTAINS(e.msg, "command");
-            CHECK(!fake_ran());
-            tool_result_release(&r);
-            json_decref(args);
-        }
-    }
-    {
-        /* Longer than maxLength. */
-        size_t n = 16385;
-        char *big = malloc(n + 1);
-        memset(big, 'a', n);
-        big[n] = '\0';
-        memcpy(big, "logs describe-log-groups --log-group-name-prefix ", 49);
-        CHECK_INT(run(t, NULL, big, &r, &e), -1);
-        CHECK_INT(e.code, -32602);
-        CHECK_CONTAINS(e.msg, "16384");
+/* Bad arguments: -1 with -32602, nothing run. */
+TEST(bad_arguments_get_invalid_params)
+{
+    static const char *const bad[] = {"{}",
+                                      "{\"command\": 5}",
+                                      "{\"command\": null}",
+                                      "{\"command\": \"logs describe-log-groups\", \"extra\": 1}",
+                                      "{\"command\": \"\"}",
+                                      "{\"command\": \"logs\\u0000x\"}",
+                                      "{\"cmd\": \"logs describe-log-groups\"}"};
+    struct tool *t = default_tool();
+    struct tool_result r;
+    struct err e;
+
+    if (!t)
+        return;
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        json_error_t je;
+        json_t *args = json_loads(bad[i], JSON_ALLOW_NUL, &je);
+        CHECK(args != NULL);
+        unlink(log_path());
+        r = (struct tool_result)TOOL_RESULT_INIT;
+        e = (struct err)ERR_INIT;
+        CHECK_INT(t->call(t, &(struct tool_ctx){0}, args, &r, &e), -1);
+        CHECK_INT(e.code, ERR_INVALID_PARAMS);
+        CHECK_CONTAINS(e.msg, "command");
+        CHECK(!fake_ran());
         tool_result_release(&r);
-        free(big);
+        json_decref(args);
     }
     run_aws_cli_free(t);
 }
 
-static void test_failure_and_truncation(void)
+TEST(command_longer_than_max_length_refused)
 {
-    struct config c;
-    struct tool *t = NULL;
+    struct tool *t = default_tool();
     struct tool_result r;
     struct err e;
-    const char *note;
+    size_t n = 16385;
+    char *big;
 
-    config_for_tests(&c);
-    c.max_output_bytes = 1024;
-    if (run_aws_cli_new(&c, &t, &e) < 0) {
-        CHECK(!"run_aws_cli_new");
+    if (!t)
         return;
-    }
+    big = malloc(n + 1);
+    memset(big, 'a', n);
+    big[n] = '\0';
+    memcpy(big, "logs describe-log-groups --log-group-name-prefix ", 49);
+    CHECK_INT(run(t, NULL, big, &r, &e), -1);
+    CHECK_INT(e.code, ERR_INVALID_PARAMS);
+    CHECK_CONTAINS(e.msg, "16384");
+    tool_result_release(&r);
+    free(big);
+    run_aws_cli_free(t);
+}
+
+/* A tool whose output cap is 1024 bytes. */
+static struct tool *small_cap_tool(void)
+{
+    config_for_tests(&helper_config);
+    helper_config.max_output_bytes = 1024;
+    return tool_for(&helper_config);
+}
+
+TEST(cli_failure_is_an_error_result)
+{
+    struct tool *t = small_cap_tool();
+    struct tool_result r;
+    struct err e;
+
+    if (!t)
+        return;
     CHECK_INT(run(t, NULL, "logs get-fail", &r, &e), 0);
     CHECK(r.is_error);
     CHECK_CONTAINS(text_of(&r, 0), "An error occurred (ResourceNotFoundException)");
@@ -334,7 +422,18 @@ static void test_failure_and_truncation(void)
     CHECK_INT(structured_int(&r, "exitCode"), 254);
     CHECK_CONTAINS(structured_str(&r, "stderr"), "ResourceNotFoundException");
     tool_result_release(&r);
+    run_aws_cli_free(t);
+}
 
+TEST(output_over_the_cap_truncated_with_a_note)
+{
+    struct tool *t = small_cap_tool();
+    struct tool_result r;
+    struct err e;
+    const char *note;
+
+    if (!t)
+        return;
     CHECK_INT(run(t, NULL, "logs get-flood --bytes 5000", &r, &e), 0);
     CHECK(!r.is_error);
     CHECK_INT(json_array_size(r.content), 2);
@@ -347,8 +446,18 @@ static void test_failure_and_truncation(void)
     CHECK_CONTAINS(note, "--query");
     CHECK_CONTAINS(note, "--max-items");
     tool_result_release(&r);
+    run_aws_cli_free(t);
+}
 
-    /* Exactly at the cap: not truncated. */
+/* Exactly at the cap: not truncated. */
+TEST(output_at_the_cap_not_truncated)
+{
+    struct tool *t = small_cap_tool();
+    struct tool_result r;
+    struct err e;
+
+    if (!t)
+        return;
     CHECK_INT(run(t, NULL, "logs get-flood --bytes 1024", &r, &e), 0);
     CHECK(json_is_false(json_object_get(r.structured, "truncated")));
     CHECK_INT(json_array_size(r.content), 1);
@@ -375,21 +484,63 @@ static void *bg_run(void *arg)
     return NULL;
 }
 
-static void test_time_limits(void)
+/*
+ * The fake aws's "started" signal (get-hold, tests/helpers/fake_aws.c): a FIFO in a fresh
+ * directory. hold_start() makes it and the command that uses it; hold_wait_started() waits
+ * until the fake aws has written its byte (so the tool holds its slot and the CLI runs);
+ * hold_release() closes the test's end, which lets the fake aws finish.
+ */
+struct hold {
+    char dir[64], fifo[96], cmd[160];
+    int fd;
+};
+
+static int hold_start(struct hold *h)
+{
+    snprintf(h->dir, sizeof(h->dir), "/tmp/test_run_aws_cli_hold_XXXXXX");
+    h->fd = -1;
+    if (!mkdtemp(h->dir))
+        return -1;
+    snprintf(h->fifo, sizeof(h->fifo), "%s/started", h->dir);
+    snprintf(h->cmd, sizeof(h->cmd), "logs get-hold --fifo %s", h->fifo);
+    if (mkfifo(h->fifo, 0600) != 0)
+        return -1;
+    /* Non-blocking, so that opening does not wait for the writer; reading waits in poll. */
+    h->fd = open(h->fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    return h->fd < 0 ? -1 : 0;
+}
+
+/* True once the byte arrived. The 20 s bound only keeps a broken tool from hanging the test. */
+static bool hold_wait_started(struct hold *h)
+{
+    struct pollfd p = {h->fd, POLLIN, 0};
+    char c;
+
+    return poll(&p, 1, 20000) == 1 && (p.revents & POLLIN) && read(h->fd, &c, 1) == 1;
+}
+
+static void hold_release(struct hold *h)
+{
+    if (h->fd >= 0)
+        close(h->fd);
+    h->fd = -1;
+    unlink(h->fifo);
+    rmdir(h->dir);
+}
+
+TEST(timeout_stops_the_cli)
 {
     struct config c;
-    struct tool *t = NULL;
+    struct tool *t;
     struct tool_result r;
     struct err e;
-    struct tool_ctx ctx = {0};
     long long t0, ms;
 
     config_for_tests(&c);
     c.timeout_s = 1;
-    if (run_aws_cli_new(&c, &t, &e) < 0) {
-        CHECK(!"run_aws_cli_new");
+    t = tool_for(&c);
+    if (!t)
         return;
-    }
     t0 = clock_mono_ms();
     CHECK_INT(run(t, NULL, "logs get-sleep --ms 20000", &r, &e), 0);
     ms = clock_mono_ms() - t0;
@@ -399,10 +550,18 @@ static void test_time_limits(void)
     CHECK(structured_int(&r, "exitCode") > 128);
     tool_result_release(&r);
     run_aws_cli_free(t);
+}
 
-    /* The caller's deadline is earlier than the configured timeout. */
-    config_for_tests(&c);
-    if (run_aws_cli_new(&c, &t, &e) < 0)
+/* The caller's deadline is earlier than the configured timeout. */
+TEST(request_deadline_before_the_timeout)
+{
+    struct tool *t = default_tool();
+    struct tool_result r;
+    struct err e;
+    struct tool_ctx ctx = {0};
+    long long t0, ms;
+
+    if (!t)
         return;
     ctx.deadline_ms = clock_mono_ms() + 300;
     t0 = clock_mono_ms();
@@ -412,8 +571,19 @@ static void test_time_limits(void)
     CHECK_CONTAINS(text_of(&r, 0), "request's deadline");
     CHECK(ms >= 250 && ms < 2500);
     tool_result_release(&r);
+    run_aws_cli_free(t);
+}
 
-    /* A deadline already gone: nothing runs. */
+/* A deadline already gone: nothing runs. */
+TEST(past_deadline_runs_nothing)
+{
+    struct tool *t = default_tool();
+    struct tool_result r;
+    struct err e;
+    struct tool_ctx ctx = {0};
+
+    if (!t)
+        return;
     unlink(log_path());
     ctx.deadline_ms = clock_mono_ms() - 1;
     CHECK_INT(run(t, &ctx, "logs describe-log-groups", &r, &e), 0);
@@ -421,46 +591,59 @@ static void test_time_limits(void)
     CHECK_CONTAINS(text_of(&r, 0), "deadline");
     CHECK(!fake_ran());
     tool_result_release(&r);
-
-    /* Cancellation stops the CLI at once. */
-    {
-        atomic_bool cancel;
-        struct bg b = {.t = t, .cmd = "logs get-sleep --ms 20000"};
-        pthread_t th;
-        atomic_init(&cancel, false);
-        b.ctx.cancel = &cancel;
-        pthread_create(&th, NULL, bg_run, &b);
-        usleep(300 * 1000);
-        atomic_store(&cancel, true);
-        pthread_join(th, NULL);
-        CHECK_INT(b.rc, 0);
-        CHECK(b.r.is_error);
-        CHECK_CONTAINS(text_of(&b.r, 0), "cancelled");
-        CHECK(b.ms < 2000);
-        tool_result_release(&b.r);
-    }
     run_aws_cli_free(t);
 }
 
-static void test_busy(void)
+/* Cancellation, once the CLI has started, stops it at once. */
+TEST(cancellation_stops_the_cli)
+{
+    struct tool *t = default_tool();
+    atomic_bool cancel;
+    struct bg b = {0};
+    struct hold h;
+    pthread_t th;
+
+    if (!t)
+        return;
+    CHECK_INT(hold_start(&h), 0);
+    atomic_init(&cancel, false);
+    b.t = t;
+    b.cmd = h.cmd;
+    b.ctx.cancel = &cancel;
+    CHECK_INT(pthread_create(&th, NULL, bg_run, &b), 0);
+    CHECK(hold_wait_started(&h));
+    atomic_store(&cancel, true);
+    pthread_join(th, NULL);
+    CHECK_INT(b.rc, 0);
+    CHECK(b.r.is_error);
+    CHECK_CONTAINS(text_of(&b.r, 0), "cancelled");
+    CHECK(b.ms < 2000);
+    tool_result_release(&b.r);
+    hold_release(&h);
+    run_aws_cli_free(t);
+}
+
+/* With one slot, taken by a running CLI, a second call is refused as busy and runs nothing. */
+TEST(busy_when_every_slot_is_taken)
 {
     struct config c;
-    struct tool *t = NULL;
+    struct tool *t;
     struct tool_result r;
     struct err e;
     struct bg b = {0};
+    struct hold h;
     pthread_t th;
 
     config_for_tests(&c);
     c.max_concurrent = 1;
-    if (run_aws_cli_new(&c, &t, &e) < 0) {
-        CHECK(!"run_aws_cli_new");
+    t = tool_for(&c);
+    if (!t)
         return;
-    }
+    CHECK_INT(hold_start(&h), 0);
     b.t = t;
-    b.cmd = "logs get-sleep --ms 1500";
-    pthread_create(&th, NULL, bg_run, &b);
-    usleep(400 * 1000);
+    b.cmd = h.cmd;
+    CHECK_INT(pthread_create(&th, NULL, bg_run, &b), 0);
+    CHECK(hold_wait_started(&h));
     unlink(log_path());
     CHECK_INT(run(t, NULL, "logs describe-log-groups", &r, &e), 0);
     CHECK(r.is_error);
@@ -468,6 +651,7 @@ static void test_busy(void)
     CHECK_CONTAINS(text_of(&r, 0), "etry");
     CHECK(!fake_ran());
     tool_result_release(&r);
+    hold_release(&h);
     pthread_join(th, NULL);
     CHECK_INT(b.rc, 0);
     CHECK(!b.r.is_error);
@@ -490,34 +674,34 @@ static void on_progress(void *opaque, double progress, double total, const char 
     progress_last = progress;
 }
 
-/* Runs one call with fd 2 redirected to a file and returns what was logged (malloc'd). */
-static char *logged_during(struct tool *t, const struct tool_ctx *ctx, const char *cmd)
+struct logged_call {
+    struct tool *t;
+    const struct tool_ctx *ctx;
+    const char *cmd;
+};
+
+static void call_for_log(void *arg)
 {
-    char path[] = "/tmp/test_run_aws_cli_log_XXXXXX";
-    int fd = mkstemp(path), saved = dup(2);
+    struct logged_call *c = arg;
     struct tool_result r;
     struct err e;
-    char *text = calloc(1, 65536);
-    ssize_t n;
 
-    dup2(fd, 2);
-    (void)run(t, ctx, cmd, &r, &e);
-    dup2(saved, 2);
-    close(saved);
+    (void)run(c->t, c->ctx, c->cmd, &r, &e);
     tool_result_release(&r);
-    n = pread(fd, text, 65535, 0);
-    if (n > 0)
-        text[n] = '\0';
-    close(fd);
-    unlink(path);
-    return text;
 }
 
-static void test_audit_and_progress(void)
+/* Runs one call and returns what it logged (malloc'd). */
+static char *logged_during(struct tool *t, const struct tool_ctx *ctx, const char *cmd)
+{
+    struct logged_call c = {t, ctx, cmd};
+
+    return check_stderr_of(call_for_log, &c);
+}
+
+TEST(audit_line_without_secrets_and_progress)
 {
     struct config c;
-    struct tool *t = NULL;
-    struct err e;
+    struct tool *t;
     struct tool_ctx ctx = {.caller = "arn:aws:iam::123456789012:user/alice"};
     char *log;
 
@@ -525,10 +709,9 @@ static void test_audit_and_progress(void)
     c.endpoint_url = "http://127.0.0.1:9";
     setenv("AWS_SECRET_ACCESS_KEY", "audit-secret-value", 1);
     setenv("AWS_SESSION_TOKEN", "audit-session-token", 1);
-    if (run_aws_cli_new(&c, &t, &e) < 0) {
-        CHECK(!"run_aws_cli_new");
+    t = tool_for(&c);
+    if (!t)
         return;
-    }
     ctx.progress = on_progress;
     log = logged_during(t, &ctx, "logs describe-log-groups --limit 3");
     CHECK_CONTAINS(log, "\"message\":\"audit\"");
@@ -545,7 +728,18 @@ static void test_audit_and_progress(void)
     CHECK_INT(progress_calls, 2);
     CHECK(progress_last == 1.0);
     free(log);
+    run_aws_cli_free(t);
+    unsetenv("AWS_SECRET_ACCESS_KEY");
+    unsetenv("AWS_SESSION_TOKEN");
+}
 
+TEST(audit_line_for_refusals_and_failures)
+{
+    struct tool *t = default_tool();
+    char *log;
+
+    if (!t)
+        return;
     log = logged_during(t, NULL, "configure list");
     CHECK_CONTAINS(log, "\"outcome\":\"refused\"");
     CHECK_CONTAINS(log, "\"reason\":");
@@ -557,12 +751,10 @@ static void test_audit_and_progress(void)
     CHECK_CONTAINS(log, "\"exitCode\":254");
     free(log);
     run_aws_cli_free(t);
-    unsetenv("AWS_SECRET_ACCESS_KEY");
-    unsetenv("AWS_SESSION_TOKEN");
 }
 
 /* HOME is private, so the operator's ~/.aws files are passed by name when they exist. */
-static void test_operator_aws_files(void)
+TEST(operator_aws_files_passed_by_name)
 {
     struct config c;
     struct tool *t = NULL;
@@ -623,9 +815,10 @@ static void test_operator_aws_files(void)
     rmdir(dir);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const char *helpers = getenv("HELPERS_DIR");
+    int rc;
 
     snprintf(fake_path, sizeof(fake_path), "%s/fake_aws", helpers ? helpers : "build/helpers");
     if (access(fake_path, X_OK) != 0) {
@@ -633,14 +826,7 @@ int main(void)
         return 1;
     }
     log_set_level(LOG_INFO);
-    test_create();
-    test_argv_and_env();
-    test_refusals_and_validation();
-    test_failure_and_truncation();
-    test_time_limits();
-    test_busy();
-    test_audit_and_progress();
-    test_operator_aws_files();
+    rc = check_main(argc, argv);
     unlink(log_path());
-    return check_summary();
+    return rc;
 }

@@ -6,7 +6,6 @@
  */
 #include "awscli/runner.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -55,21 +54,6 @@ static int run_child(struct runner_opts *o, struct runner_result *r, struct err 
         .max_stdout = 1 << 20, .max_stderr = 1 << 20, .term_grace_ms = 1000, __VA_ARGS__           \
     }
 
-static int count_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    struct dirent *de;
-    int n = 0;
-
-    if (!d)
-        return -1;
-    while ((de = readdir(d)) != NULL)
-        if (de->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n - 1; /* the directory's own descriptor */
-}
-
 static void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -94,7 +78,7 @@ static char proc_state(int pid)
     return p[2];
 }
 
-static void test_exit_codes(void)
+TEST(exit_status_passed_on)
 {
     static const int codes[] = {0, 1, 3, 42, 127, 255};
     size_t i;
@@ -114,7 +98,7 @@ static void test_exit_codes(void)
     }
 }
 
-static void test_signals(void)
+TEST(death_by_signal_is_128_plus_n)
 {
     static const int sigs[] = {SIGKILL, SIGTERM, SIGSEGV, SIGABRT, SIGPIPE};
     size_t i;
@@ -134,7 +118,7 @@ static void test_signals(void)
     }
 }
 
-static void test_deadline_term(void)
+TEST(deadline_sends_sigterm)
 {
     struct runner_opts o = OPTS(.deadline_ms = clock_mono_ms() + 300);
     struct runner_result r;
@@ -149,7 +133,7 @@ static void test_deadline_term(void)
     runner_result_release(&r);
 }
 
-static void test_deadline_kill(void)
+TEST(deadline_then_sigkill_after_the_grace)
 {
     struct runner_opts o = OPTS(.deadline_ms = clock_mono_ms() + 300, .term_grace_ms = 300);
     struct runner_result r;
@@ -163,8 +147,15 @@ static void test_deadline_kill(void)
     CHECK(r.duration_ms >= 550);
     CHECK(r.duration_ms < 2000);
     runner_result_release(&r);
+}
 
-    /* No grace: SIGKILL at the deadline. */
+/* No grace: SIGKILL at the deadline. */
+TEST(deadline_without_grace_is_sigkill)
+{
+    struct runner_opts o;
+    struct runner_result r;
+    struct err e = ERR_INIT;
+
     o = OPTS(.deadline_ms = clock_mono_ms() + 200, .term_grace_ms = 0);
     CHECK_INT(run_child(&o, &r, &e, "ignore-term", "10000", NULL), 0);
     CHECK(r.timed_out);
@@ -174,7 +165,7 @@ static void test_deadline_kill(void)
 }
 
 /* A child that closes its pipes but goes on running is still bound by the deadline. */
-static void test_deadline_closed_pipes(void)
+TEST(deadline_binds_a_child_with_closed_pipes)
 {
     struct runner_opts o = OPTS(.deadline_ms = clock_mono_ms() + 300);
     struct runner_result r;
@@ -185,9 +176,15 @@ static void test_deadline_closed_pipes(void)
     CHECK_INT(r.term_signal, SIGTERM);
     CHECK(r.duration_ms < 1500);
     runner_result_release(&r);
+}
 
-    /* And one that closes them and exits soon is waited for, not left as a zombie. */
-    o = OPTS();
+/* One that closes its pipes and exits soon is waited for, not left as a zombie. */
+TEST(child_with_closed_pipes_waited_for)
+{
+    struct runner_opts o = OPTS();
+    struct runner_result r;
+    struct err e = ERR_INIT;
+
     CHECK_INT(run_child(&o, &r, &e, "close-sleep", "150", NULL), 0);
     CHECK_INT(r.exit_code, 0);
     CHECK(!r.timed_out);
@@ -195,7 +192,7 @@ static void test_deadline_closed_pipes(void)
     runner_result_release(&r);
 }
 
-static void test_cap_and_drain(void)
+TEST(stdout_cap_keeps_the_head_and_drains)
 {
     struct runner_opts o = OPTS(.max_stdout = 64 * 1024, .deadline_ms = clock_mono_ms() + 20000);
     struct runner_result r;
@@ -217,16 +214,28 @@ static void test_cap_and_drain(void)
     CHECK(r.duration_ms < 5000);
     printf("drain: 10 MiB through a 64 KiB cap in %lld ms\n", r.duration_ms);
     runner_result_release(&r);
+}
 
-    /* Exactly at the cap is not truncation. */
-    o = OPTS(.max_stdout = 1000);
+/* Exactly at the cap is not truncation. */
+TEST(output_at_the_cap_not_truncated)
+{
+    struct runner_opts o = OPTS(.max_stdout = 1000);
+    struct runner_result r;
+    struct err e = ERR_INIT;
+
     CHECK_INT(run_child(&o, &r, &e, "write", "out", "1000", NULL), 0);
     CHECK(!r.stdout_truncated);
     CHECK_INT(r.out.len, 1000);
     runner_result_release(&r);
+}
 
-    /* A cap of 0 keeps nothing and still drains. */
-    o = OPTS(.max_stdout = 0);
+/* A cap of 0 keeps nothing and still drains. */
+TEST(zero_cap_keeps_nothing_and_drains)
+{
+    struct runner_opts o = OPTS(.max_stdout = 0);
+    struct runner_result r;
+    struct err e = ERR_INIT;
+
     CHECK_INT(run_child(&o, &r, &e, "write", "out", "300000", NULL), 0);
     CHECK(r.stdout_truncated);
     CHECK_INT(r.out.len, 0);
@@ -235,7 +244,7 @@ static void test_cap_and_drain(void)
     runner_result_release(&r);
 }
 
-static void test_stderr_cap(void)
+TEST(stderr_cap)
 {
     struct runner_opts o = OPTS(.max_stdout = 10, .max_stderr = 1000);
     struct runner_result r;
@@ -249,8 +258,15 @@ static void test_stderr_cap(void)
     CHECK_INT(r.stderr_bytes, 100000);
     CHECK_INT(r.out.len, 0);
     runner_result_release(&r);
+}
 
-    /* Both pipes at once, both past the pipe capacity: no deadlock, both counted. */
+/* Both pipes at once, both past the pipe capacity: no deadlock, both counted. */
+TEST(both_pipes_past_capacity_no_deadlock)
+{
+    struct runner_opts o;
+    struct runner_result r;
+    struct err e = ERR_INIT;
+
     o = OPTS(.max_stdout = 5000, .max_stderr = 7000, .deadline_ms = clock_mono_ms() + 20000);
     CHECK_INT(run_child(&o, &r, &e, "both", "2000000", "3000000", NULL), 0);
     CHECK_INT(r.exit_code, 0);
@@ -263,74 +279,9 @@ static void test_stderr_cap(void)
     runner_result_release(&r);
 }
 
-struct utf8_case {
-    const char *in;
-    size_t in_len;
-    bool cut;
-    const char *want;
-    size_t want_len;
-    int replaced;
-};
-
-#define U(s) s, sizeof(s) - 1
 #define FFFD "\xEF\xBF\xBD"
 
-static void test_utf8_repair_table(void)
-{
-    static const struct utf8_case cases[] = {
-        {U(""), false, U(""), 0},
-        {U("plain ascii"), false, U("plain ascii"), 0},
-        {U("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9D\x84\x9E"), false,
-         U("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9D\x84\x9E"), 0},
-        {U("\xEF\xBF\xBF\xF4\x8F\xBF\xBF"), false, U("\xEF\xBF\xBF\xF4\x8F\xBF\xBF"), 0},
-        {U("a\x80"
-           "b"),
-         false, U("a" FFFD "b"), 1},
-        {U("\xFF"), false, U(FFFD), 1},
-        {U("\xFF"), true, U(FFFD), 1},           /* an invalid lead byte is not a cut sequence */
-        {U("\xC0\xAF"), false, U(FFFD FFFD), 2}, /* overlong '/' */
-        {U("\xE0\x80\xAF"), false, U(FFFD FFFD FFFD), 3},          /* overlong, three bytes */
-        {U("\xED\xA0\x80"), false, U(FFFD FFFD FFFD), 3},          /* surrogate U+D800 */
-        {U("\xF4\x90\x80\x80"), false, U(FFFD FFFD FFFD FFFD), 4}, /* past U+10FFFF */
-        {U("\xF5\x80"), false, U(FFFD FFFD), 2},
-        {U("\xE2\x28\xA1"), false, U(FFFD "(" FFFD), 2},
-        {U("\xE2\x82"
-           "x"),
-         false, U(FFFD "x"), 1}, /* maximal subpart E2 82 is one U+FFFD */
-        {U("\xF0\x9F\x98"
-           "x"),
-         false, U(FFFD "x"), 1},
-        {U("ab\xC3"), false, U("ab" FFFD), 1}, /* the child's own output ended mid-sequence */
-        {U("ab\xC3"), true, U("ab"), 0},       /* the cap cut it: trimmed, not replaced */
-        {U("a\xE2\x82"), true, U("a"), 0},
-        {U("a\xF0\x9F\x98"), true, U("a"), 0},
-        {U("\x80"
-           "a\xF0\x9F\x98"),
-         true, U(FFFD "a"), 1},                      /* repair and trim together */
-        {U("a\xE0\x80"), true, U("a" FFFD FFFD), 2}, /* E0 80 could never complete */
-        {U("a\0b"), false, U("a\0b"), 0},
-    };
-    size_t i;
-
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        const struct utf8_case *c = &cases[i];
-        struct buf b = BUF_INIT(0);
-        int n;
-
-        CHECK_INT(buf_add(&b, c->in, c->in_len), 0);
-        n = utf8_repair(&b, c->cut);
-        if (n != c->replaced || b.len != c->want_len || memcmp(b.p, c->want, b.len) != 0) {
-            fprintf(stderr, "utf8 case %zu: got %d replacements, %zu bytes\n", i, n, b.len);
-            CHECK(0);
-        } else {
-            CHECK(1);
-        }
-        CHECK(b.p[b.len] == '\0');
-        buf_release(&b);
-    }
-}
-
-static void test_utf8_through_runner(void)
+TEST(output_repaired_to_utf8)
 {
     struct runner_opts o = OPTS();
     struct runner_result r;
@@ -344,9 +295,15 @@ static void test_utf8_through_runner(void)
     CHECK_INT(run_child(&o, &r, &e, "hexerr", "80", NULL), 0);
     CHECK_STR(r.err.p, FFFD);
     runner_result_release(&r);
+}
 
-    /* "aaé" cut after the first byte of é by a cap of 3: the half character goes. */
-    o = OPTS(.max_stdout = 3);
+/* "aaé" cut after the first byte of é by a cap of 3: the half character goes. */
+TEST(cap_cuts_on_a_character_boundary)
+{
+    struct runner_opts o = OPTS(.max_stdout = 3);
+    struct runner_result r;
+    struct err e = ERR_INIT;
+
     CHECK_INT(run_child(&o, &r, &e, "hex", "6161c3a9", NULL), 0);
     CHECK_STR(r.out.p, "aa");
     CHECK(r.stdout_truncated);
@@ -362,13 +319,12 @@ static void test_utf8_through_runner(void)
     runner_result_release(&r);
 }
 
-static void test_fds(void)
+TEST(child_gets_only_std_descriptors_and_empty_stdin)
 {
     struct runner_opts o = OPTS();
     struct runner_result r;
     struct err e = ERR_INIT;
     int leak = open("/dev/null", O_RDONLY); /* deliberately not close-on-exec */
-    int before, after, i, ok = 0;
 
     CHECK(leak >= 0);
     CHECK_INT(run_child(&o, &r, &e, "fds", NULL), 0);
@@ -378,8 +334,17 @@ static void test_fds(void)
     CHECK_INT(run_child(&o, &r, &e, "stdin", NULL), 0);
     CHECK_STR(r.out.p, "0 eof\n");
     runner_result_release(&r);
+    close(leak);
+}
 
-    before = count_fds();
+TEST(no_descriptor_leaks_over_many_runs)
+{
+    struct runner_opts o = OPTS();
+    struct runner_result r;
+    struct err e = ERR_INIT;
+    int before, after, i, ok = 0;
+
+    before = check_open_fds();
     for (i = 0; i < 100; i++) {
         if (run_child(&o, &r, &e, i % 2 ? "write" : "exit", i % 2 ? "err" : "0", "5000", NULL) ==
                 0 &&
@@ -394,20 +359,12 @@ static void test_fds(void)
         CHECK_INT(runner_run(&o, &r, &e), -1);
         runner_result_release(&r);
     }
-    after = count_fds();
+    after = check_open_fds();
     CHECK_INT(ok, 100);
     CHECK_INT(after, before);
-    close(leak);
 }
 
-static void test_no_zombies(void)
-{
-    errno = 0;
-    CHECK_INT(waitpid(-1, NULL, WNOHANG), -1);
-    CHECK_INT(errno, ECHILD);
-}
-
-static void test_child_state(void)
+TEST(child_signal_state_reset)
 {
     struct runner_opts o = OPTS();
     struct runner_result r;
@@ -446,7 +403,7 @@ static void *cancel_later(void *arg)
     return NULL;
 }
 
-static void test_cancel(void)
+TEST(cancel_kills_a_running_child)
 {
     atomic_bool flag = false;
     struct canceller c = {&flag, 200};
@@ -465,16 +422,23 @@ static void test_cancel(void)
     CHECK(clock_mono_ms() - t0 < 200 + 50 + 250);
     printf("cancel: flag set at 200 ms, run returned at %lld ms\n", clock_mono_ms() - t0);
     runner_result_release(&r);
+}
 
-    /* Already set before the start: killed at once. */
-    o = OPTS(.cancel = &flag);
+/* Already set before the start: killed at once. */
+TEST(cancel_set_before_the_start)
+{
+    atomic_bool flag = true;
+    struct runner_opts o = OPTS(.cancel = &flag);
+    struct runner_result r;
+    struct err e = ERR_INIT;
+
     CHECK_INT(run_child(&o, &r, &e, "sleep", "10000", NULL), 0);
     CHECK(r.cancelled);
     CHECK(r.duration_ms < 500);
     runner_result_release(&r);
 }
 
-static void test_grandchild(void)
+TEST(group_kill_ends_a_grandchild)
 {
     struct runner_opts o = OPTS(.deadline_ms = clock_mono_ms() + 20000);
     struct runner_result r;
@@ -497,9 +461,17 @@ static void test_grandchild(void)
     }
     CHECK(st == 0 || st == 'Z');
     runner_result_release(&r);
+}
 
-    /* A grandchild that left the group survives the kill but cannot hold the run open: the
-     * pipes are read for a bounded time after the child's exit. */
+/* A grandchild that left the group survives the kill but cannot hold the run open: the pipes
+ * are read for a bounded time after the child's exit. */
+TEST(escaped_grandchild_cannot_hold_the_run)
+{
+    struct runner_opts o = OPTS(.deadline_ms = clock_mono_ms() + 20000);
+    struct runner_result r;
+    struct err e = ERR_INIT;
+    int gpid;
+
     CHECK_INT(run_child(&o, &r, &e, "escape", "10000", NULL), 0);
     CHECK_INT(r.exit_code, 0);
     CHECK(r.duration_ms < 1000);
@@ -510,19 +482,14 @@ static void test_grandchild(void)
     runner_result_release(&r);
 }
 
-static void test_exec_failures(void)
+TEST(exec_failures_reported_with_errno_text)
 {
     struct runner_opts o = OPTS();
     struct runner_result r;
     struct err e = ERR_INIT;
     const char *missing[] = {"/nonexistent/aws", "logs", NULL};
     const char *noexec[] = {"/etc/passwd", NULL};
-    const char *bypath[] = {"runner_child", "argv", "found", NULL};
-    const char *nopath[] = {"runner_child", NULL};
     const char *dir[] = {"/tmp", NULL};
-    char path_var[4200];
-    const char *env[] = {path_var, NULL};
-    const char *badpath[] = {"PATH=/nonexistent:relative/dir", NULL};
 
     o.argv = missing;
     CHECK_INT(runner_run(&o, &r, &e), -1);
@@ -539,6 +506,19 @@ static void test_exec_failures(void)
     CHECK_INT(runner_run(&o, &r, &e), -1);
     CHECK_STR(e.msg, "cannot run /tmp: Permission denied");
     runner_result_release(&r);
+}
+
+/* A bare name is looked up in the child's PATH, skipping empty and relative entries. */
+TEST(bare_name_found_in_the_child_path)
+{
+    struct runner_opts o = OPTS();
+    struct runner_result r;
+    struct err e = ERR_INIT;
+    const char *bypath[] = {"runner_child", "argv", "found", NULL};
+    const char *nopath[] = {"runner_child", NULL};
+    char path_var[4200];
+    const char *env[] = {path_var, NULL};
+    const char *badpath[] = {"PATH=/nonexistent:relative/dir", NULL};
 
     snprintf(path_var, sizeof(path_var), "PATH=/nonexistent::.:%s", helpers_dir);
     o.argv = bypath;
@@ -552,8 +532,14 @@ static void test_exec_failures(void)
     CHECK_INT(runner_run(&o, &r, &e), -1);
     CHECK_CONTAINS(e.msg, "cannot run runner_child: not found in PATH");
     runner_result_release(&r);
+}
 
-    o = OPTS(.cwd = "/nonexistent-dir");
+TEST(working_directory)
+{
+    struct runner_opts o = OPTS(.cwd = "/nonexistent-dir");
+    struct runner_result r;
+    struct err e = ERR_INIT;
+
     CHECK_INT(run_child(&o, &r, &e, "pwd", NULL), -1);
     CHECK_CONTAINS(e.msg, "cannot change directory to /nonexistent-dir: No such file");
     runner_result_release(&r);
@@ -562,15 +548,21 @@ static void test_exec_failures(void)
     CHECK_INT(run_child(&o, &r, &e, "pwd", NULL), 0);
     CHECK_STR(r.out.p, "/\n");
     runner_result_release(&r);
+}
 
-    o = OPTS(.argv = NULL);
+TEST(no_argv_refused)
+{
+    struct runner_opts o = OPTS(.argv = NULL);
+    struct runner_result r;
+    struct err e = ERR_INIT;
+
     CHECK_INT(runner_run(&o, &r, &e), -1);
     CHECK_INT(r.exit_code, -1);
     runner_result_release(&r);
     runner_result_release(&r); /* safe twice */
 }
 
-static void test_env_and_argv(void)
+TEST(environment_exactly_as_given)
 {
     const char *env[] = {"A=1", "B=two words", "EMPTY=", NULL};
     struct runner_opts o = OPTS(.env = env);
@@ -585,8 +577,15 @@ static void test_env_and_argv(void)
     CHECK_INT(run_child(&o, &r, &e, "env", NULL), 0);
     CHECK_STR(r.out.p, "");
     runner_result_release(&r);
+}
 
-    /* Words reach the child verbatim: no shell, no expansion. */
+/* Words reach the child verbatim: no shell, no expansion. */
+TEST(argv_verbatim)
+{
+    struct runner_opts o = OPTS();
+    struct runner_result r;
+    struct err e = ERR_INIT;
+
     CHECK_INT(run_child(&o, &r, &e, "argv", "a b", "$(id)", "", ";|&", "*", "'q'", NULL), 0);
     CHECK_STR(r.out.p, "a b\n$(id)\n\n;|&\n*\n'q'\n");
     runner_result_release(&r);
@@ -622,11 +621,11 @@ static void *worker_run(void *arg)
     return NULL;
 }
 
-static void test_concurrency(void)
+TEST(concurrent_runs_from_threads)
 {
     pthread_t t[8];
     struct worker w[8];
-    int i, ok = 0, before = count_fds();
+    int i, ok = 0, before = check_open_fds();
     long long t0 = clock_mono_ms();
 
     for (i = 0; i < 8; i++) {
@@ -638,11 +637,11 @@ static void test_concurrency(void)
         ok += w[i].ok;
     }
     CHECK_INT(ok, 80);
-    CHECK_INT(count_fds(), before);
+    CHECK_INT(check_open_fds(), before);
     printf("concurrency: 8 threads x 10 runs in %lld ms\n", clock_mono_ms() - t0);
 }
 
-static void test_home_dir(void)
+TEST(home_dir_private_and_made_once)
 {
     struct err e = ERR_INIT;
     const char *h1 = runner_home_dir(&e), *h2 = runner_home_dir(&e);
@@ -661,30 +660,39 @@ static void test_home_dir(void)
     CHECK_INT(access(h1, W_OK), 0);
 }
 
-static void test_overhead(void)
+/* Every way a run can end leaves no child behind to reap. */
+TEST(leaves_no_zombies)
 {
-    const char *argv[] = {"/bin/true", NULL};
-    struct runner_opts o = OPTS(.argv = argv);
+    const char *missing[] = {"/nonexistent/prog", NULL};
+    atomic_bool cancel = true;
+    struct runner_opts o;
     struct runner_result r;
     struct err e = ERR_INIT;
-    struct timespec a, b;
-    int i, ok = 0, n = 200;
-    double us;
 
-    clock_gettime(CLOCK_MONOTONIC, &a);
-    for (i = 0; i < n; i++) {
-        if (runner_run(&o, &r, &e) == 0 && r.exit_code == 0)
-            ok++;
-        runner_result_release(&r);
-    }
-    clock_gettime(CLOCK_MONOTONIC, &b);
-    us = ((double)(b.tv_sec - a.tv_sec) * 1e6 + (double)(b.tv_nsec - a.tv_nsec) / 1e3) / n;
-    CHECK_INT(ok, n);
-    printf("overhead: runner_run(/bin/true) %.0f us per run (mean of %d)\n", us, n);
+    o = OPTS();
+    CHECK_INT(run_child(&o, &r, &e, "exit", "3", NULL), 0);
+    runner_result_release(&r);
+    CHECK_INT(run_child(&o, &r, &e, "signal", "9", NULL), 0);
+    runner_result_release(&r);
+    CHECK_INT(run_child(&o, &r, &e, "grandchild", "100", NULL), 0);
+    runner_result_release(&r);
+    o = OPTS(.deadline_ms = clock_mono_ms() + 100, .term_grace_ms = 100);
+    CHECK_INT(run_child(&o, &r, &e, "ignore-term", "10000", NULL), 0);
+    runner_result_release(&r);
+    o = OPTS(.cancel = &cancel);
+    CHECK_INT(run_child(&o, &r, &e, "sleep", "10000", NULL), 0);
+    runner_result_release(&r);
+    o = OPTS(.argv = missing);
+    CHECK_INT(runner_run(&o, &r, &e), -1);
+    runner_result_release(&r);
+    errno = 0;
+    CHECK_INT(waitpid(-1, NULL, WNOHANG), -1);
+    CHECK_INT(errno, ECHILD);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    int rc;
     const char *dir = getenv("HELPERS_DIR");
     char tmpl[] = "/tmp/test_runner_tmpdir_XXXXXX";
     char *tmpdir;
@@ -703,26 +711,7 @@ int main(void)
     if (!tmpdir || setenv("TMPDIR", tmpdir, 1) != 0)
         return 1;
 
-    test_home_dir();
-    test_exit_codes();
-    test_signals();
-    test_deadline_term();
-    test_deadline_kill();
-    test_deadline_closed_pipes();
-    test_cap_and_drain();
-    test_stderr_cap();
-    test_utf8_repair_table();
-    test_utf8_through_runner();
-    test_fds();
-    test_child_state();
-    test_cancel();
-    test_grandchild();
-    test_exec_failures();
-    test_env_and_argv();
-    test_concurrency();
-    test_overhead();
-    test_no_zombies();
-
+    rc = check_main(argc, argv);
     {
         struct err e = ERR_INIT;
         const char *home = runner_home_dir(&e);
@@ -730,5 +719,5 @@ int main(void)
             rmdir(home);
         rmdir(tmpdir);
     }
-    return check_summary();
+    return rc;
 }
