@@ -10,7 +10,7 @@
 #include "transport/lambda.h"
 #include "transport/proxy.h"
 #include "transport/httpd.h"
-#include "transport/stdio.h"
+#include "transport/stdio_server.h"
 #include "banned.h"
 
 static const struct mcp_server_info server_info = {
@@ -71,8 +71,8 @@ int app_main(int argc, char **argv, app_extra_tools_fn extra)
         rc = start_error(cfg.mode == MODE_LAMBDA, e.msg);
         goto out;
     }
-    if (mcp_server_add_tool(server, aws_tool) < 0) {
-        log_msg(LOG_ERROR, "registering run_aws_cli failed");
+    if (mcp_server_add_tool(server, aws_tool, &e) < 0) {
+        log_msg(LOG_ERROR, "registering run_aws_cli failed: %s", e.msg);
         goto out;
     }
     if (extra && extra(server, &cfg) < 0) {

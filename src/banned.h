@@ -5,7 +5,8 @@
  * Functions that are easy to misuse and have safer replacements in this code base
  * (after git's banned.h). Including this header last turns every use into a compile error.
  * Use snprintf / buf_* instead of the string functions, strtol-family with range checks
- * instead of atoi, and gmtime_r / localtime_r instead of the static-buffer versions.
+ * instead of atoi, gmtime_r / localtime_r instead of the static-buffer versions, and
+ * err_errno_text (err.h) instead of strerror.
  */
 #define BANNED(func) sorry_##func##_is_a_banned_function
 
@@ -35,5 +36,7 @@
 #define ctime(t) BANNED(ctime)
 #undef asctime
 #define asctime(t) BANNED(asctime)
+#undef strerror
+#define strerror(e) BANNED(strerror)
 
 #endif

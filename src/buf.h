@@ -19,6 +19,10 @@
 /* Named caps, so that every limit in the program has one home. */
 #define CAP_HTTP_BODY  (1024 * 1024)     /* largest MCP request body accepted over HTTP */
 #define CAP_STDIO_LINE (4 * 1024 * 1024) /* largest MCP message accepted on one stdio line */
+#define CAP_CLI_STDOUT                                                                             \
+    (256 * 1024)                   /* AWS CLI stdout kept per call (AWSCLI_MCP_MAX_OUTPUT_BYTES)   \
+                                    */
+#define CAP_CLI_STDERR (64 * 1024) /* AWS CLI stderr kept per call */
 
 struct buf {
     char *p;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "log.h"
 #include "banned.h"
 
@@ -105,7 +106,8 @@ static int parse_long(const char *name, const char *s, long lo, long hi, long *o
     errno = 0;
     v = strtol(s, &end, 10);
     if (errno || end == s || *end != '\0' || v < lo || v > hi)
-        return err_set(e, -32602, "%s: '%s' is not a whole number in %ld..%ld", name, s, lo, hi);
+        return err_set(e, ERR_INVALID_PARAMS, "%s: '%s' is not a whole number in %ld..%ld", name, s,
+                       lo, hi);
     *out = v;
     return 0;
 }
@@ -129,7 +131,7 @@ static int parse_listen(struct config *c, const char *s, struct err *e)
     if (parse_long("--listen port", port, 1, 65535, &p, e) < 0)
         return -1;
     if (hlen >= sizeof(c->listen_host))
-        return err_set(e, -32602, "--listen: host name too long");
+        return err_set(e, ERR_INVALID_PARAMS, "--listen: host name too long");
     if (hlen) {
         memcpy(c->listen_host, host, hlen);
         c->listen_host[hlen] = '\0';
@@ -147,12 +149,13 @@ static int apply(struct config *c, int id, const char *name, const char *v, stru
         return parse_listen(c, v, e);
     case OPT_AWS_CLI:
         if (!*v)
-            return err_set(e, -32602, "%s: must not be empty", name);
+            return err_set(e, ERR_INVALID_PARAMS, "%s: must not be empty", name);
         c->aws_cli = v;
         return 0;
     case OPT_ENDPOINT:
         if (*v && strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
-            return err_set(e, -32602, "%s: '%s' is not an http:// or https:// URL", name, v);
+            return err_set(e, ERR_INVALID_PARAMS, "%s: '%s' is not an http:// or https:// URL",
+                           name, v);
         c->endpoint_url = *v ? v : NULL;
         return 0;
     case OPT_TIMEOUT:
@@ -187,14 +190,15 @@ static int apply(struct config *c, int id, const char *name, const char *v, stru
     case OPT_LOG_LEVEL: {
         enum log_level l;
         if (log_level_parse(v, &l) < 0)
-            return err_set(e, -32602, "%s: '%s' is not one of debug, info, warn, error, off", name,
-                           v);
+            return err_set(e, ERR_INVALID_PARAMS,
+                           "%s: '%s' is not one of debug, info, warn, error, off", name, v);
         c->log_level = (int)l;
         return 0;
     }
     case OPT_AUTH_TOKEN:
         if (*v && strlen(v) < 16)
-            return err_set(e, -32602, "%s: a bearer token needs at least 16 characters", name);
+            return err_set(e, ERR_INVALID_PARAMS, "%s: a bearer token needs at least 16 characters",
+                           name);
         c->auth_token = *v ? v : NULL;
         return 0;
     case OPT_URL:
@@ -210,7 +214,7 @@ static int apply(struct config *c, int id, const char *name, const char *v, stru
         c->proxy_profile = v;
         return 0;
     }
-    return err_set(e, -32603, "internal: unknown option id %d", id);
+    return err_set(e, ERR_INTERNAL, "internal: unknown option id %d", id);
 }
 
 static long cpu_count(void)
@@ -231,9 +235,9 @@ int config_load(struct config *c, int argc, char **argv, struct err *e)
     c->listen_port = CONFIG_DEFAULT_PORT;
     c->aws_cli = "aws";
     c->timeout_s = CONFIG_DEFAULT_TIMEOUT_S;
-    c->max_output_bytes = CONFIG_DEFAULT_MAX_OUTPUT;
+    c->max_output_bytes = CAP_CLI_STDOUT;
     c->max_concurrent = (int)(cpu_count() * 2);
-    c->max_body_bytes = 1024 * 1024;
+    c->max_body_bytes = CAP_HTTP_BODY;
     c->proxy_service = "lambda";
     c->log_level = LOG_INFO;
 
@@ -250,8 +254,8 @@ int config_load(struct config *c, int argc, char **argv, struct err *e)
         else if (strcmp(m, "help") == 0)
             c->mode = MODE_HELP;
         else
-            return err_set(e, -32602, "unknown mode '%s' (expected serve, stdio, lambda or proxy)",
-                           m);
+            return err_set(e, ERR_INVALID_PARAMS,
+                           "unknown mode '%s' (expected serve, stdio, lambda or proxy)", m);
     }
 
     for (; i < argc; i++) {
@@ -269,7 +273,7 @@ int config_load(struct config *c, int argc, char **argv, struct err *e)
         }
         eq = strchr(a, '=');
         alen = eq ? (size_t)(eq - a) : strlen(a);
-        for (size_t k = 0; k < sizeof(options) / sizeof(options[0]); k++) {
+        for (size_t k = 0; k < ARRAY_SIZE(options); k++) {
             if (options[k].flag && strlen(options[k].flag) == alen &&
                 strncmp(options[k].flag, a, alen) == 0) {
                 o = &options[k];
@@ -277,12 +281,13 @@ int config_load(struct config *c, int argc, char **argv, struct err *e)
             }
         }
         if (!o)
-            return err_set(e, -32602, "unknown option '%.*s' (see --help)", (int)alen, a);
+            return err_set(e, ERR_INVALID_PARAMS, "unknown option '%.*s' (see --help)", (int)alen,
+                           a);
         if (eq) {
             val = eq + 1;
         } else {
             if (i + 1 >= argc)
-                return err_set(e, -32602, "%s needs a value", o->flag);
+                return err_set(e, ERR_INVALID_PARAMS, "%s needs a value", o->flag);
             val = argv[++i];
         }
         if (o->id == OPT_HEADER) {
@@ -300,7 +305,7 @@ int config_load(struct config *c, int argc, char **argv, struct err *e)
         flag_names[o->id] = o->flag;
     }
 
-    for (size_t k = 0; k < sizeof(options) / sizeof(options[0]); k++) {
+    for (size_t k = 0; k < ARRAY_SIZE(options); k++) {
         const struct option_def *o = &options[k];
         const char *v = flag_values[o->id], *name = flag_names[o->id];
         if (!v && o->env) {
@@ -326,7 +331,7 @@ int config_load(struct config *c, int argc, char **argv, struct err *e)
     if (c->mode == MODE_NONE)
         c->mode = getenv("AWS_LAMBDA_RUNTIME_API") ? MODE_LAMBDA : MODE_HELP;
     if (c->mode == MODE_PROXY && !c->proxy_url)
-        return err_set(e, -32602, "proxy: --url is required");
+        return err_set(e, ERR_INVALID_PARAMS, "proxy: --url is required");
     if (c->mode == MODE_PROXY && !flag_values[OPT_TIMEOUT] && !getenv("AWSCLI_MCP_TIMEOUT_S"))
         c->timeout_s = CONFIG_DEFAULT_PROXY_TIMEOUT_S;
     if (c->mode != MODE_PROXY && c->n_proxy_headers)

@@ -5,7 +5,8 @@
  * Flags and AWSCLI_MCP_* environment variables, validated once at start into one immutable
  * struct. Flags beat the environment. Lambda's reserved AWS_* variables are never read for
  * our own settings (only AWS_LAMBDA_RUNTIME_API, to pick the default mode, and
- * AWS_LAMBDA_LOG_FORMAT / AWS_LAMBDA_LOG_LEVEL, which Lambda sets for the runtime).
+ * AWS_LAMBDA_LOG_LEVEL, the log level's default, which Lambda sets for the runtime; the log
+ * lines are always JSON, so AWS_LAMBDA_LOG_FORMAT is not read).
  */
 
 #include <stdbool.h>
@@ -26,7 +27,6 @@ enum mode {
 #define CONFIG_DEFAULT_HOST            "127.0.0.1"
 #define CONFIG_DEFAULT_PORT            8080
 #define CONFIG_DEFAULT_TIMEOUT_S       60
-#define CONFIG_DEFAULT_MAX_OUTPUT      262144
 #define CONFIG_DEFAULT_PROXY_TIMEOUT_S 120 /* proxy: whole request, above run_aws_cli's 60 s */
 #define CONFIG_MAX_PROXY_HEADERS       16
 

@@ -69,7 +69,7 @@ static void curl_load(void)
         SYM(dynlib_curl, share_setopt, "curl_share_setopt"),
         SYM(dynlib_curl, share_cleanup, "curl_share_cleanup"),
     };
-    curl_loaded = load("libcurl.so.4", "libcurl4", syms, sizeof(syms) / sizeof(syms[0]));
+    curl_loaded = load("libcurl.so.4", "libcurl4", syms, ARRAY_SIZE(syms));
 }
 
 CURLcode dynlib_curl_global_init(long flags)
@@ -95,8 +95,7 @@ static void mhd_load(void)
         SYM(dynlib_mhd, queue_response, "MHD_queue_response"),
         SYM(dynlib_mhd, destroy_response, "MHD_destroy_response"),
     };
-    mhd_loaded =
-        load("libmicrohttpd.so.12", "libmicrohttpd12", syms, sizeof(syms) / sizeof(syms[0]));
+    mhd_loaded = load("libmicrohttpd.so.12", "libmicrohttpd12", syms, ARRAY_SIZE(syms));
 }
 
 struct MHD_Daemon *dynlib_MHD_start_daemon(unsigned int flags, uint16_t port,

@@ -1,6 +1,7 @@
 #include "err.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "banned.h"
 
@@ -14,4 +15,13 @@ int err_set(struct err *e, int code, const char *fmt, ...)
         va_end(ap);
     }
     return -1;
+}
+
+const char *err_errno_text(int errnum, char *buf, size_t n)
+{
+    /* The GNU strerror_r (we build with _GNU_SOURCE) may return a static string instead. */
+    const char *s = strerror_r(errnum, buf, n);
+    if (s != buf)
+        snprintf(buf, n, "%s", s);
+    return buf;
 }

@@ -9,6 +9,7 @@
  */
 
 #include <stdarg.h>
+#include <stddef.h>
 
 #include "common.h"
 
@@ -44,5 +45,11 @@ struct err {
 
 /* Fills e (if not NULL) and returns -1, so callers can write `return err_set(e, ...)`. */
 int err_set(struct err *e, int code, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+/*
+ * The text of errno value errnum, written to buf (n bytes) and returned: strerror for code
+ * that runs on many threads (strerror itself is banned, banned.h).
+ */
+const char *err_errno_text(int errnum, char *buf, size_t n);
 
 #endif

@@ -23,7 +23,7 @@ int log_level_parse(const char *s, enum log_level *out)
     } names[] = {{"debug", LOG_DEBUG},  {"info", LOG_INFO},   {"warn", LOG_WARN},
                  {"warning", LOG_WARN}, {"error", LOG_ERROR}, {"off", LOG_OFF},
                  {"trace", LOG_DEBUG},  {"fatal", LOG_ERROR}};
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
         if (strcasecmp(s, names[i].name) == 0) {
             *out = names[i].level;
             return 0;
@@ -58,20 +58,6 @@ void log_set_request_id(const char *id)
 const char *log_request_id(void)
 {
     return request_id[0] ? request_id : NULL;
-}
-
-long long clock_mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-long long clock_real_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void log_event(enum log_level level, const char *message, json_t *fields)

@@ -31,8 +31,4 @@ const char *log_request_id(void);
 void log_event(enum log_level level, const char *message, json_t *fields);
 void log_msg(enum log_level level, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
-/* Millisecond clocks: monotonic for deadlines and durations, real time for timestamps. */
-long long clock_mono_ms(void);
-long long clock_real_ms(void);
-
 #endif

@@ -9,6 +9,7 @@
 
 #include "alloc.h"
 #include "awscli/runner.h"
+#include "clock.h"
 #include "log.h"
 #include "banned.h"
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "clock.h"
 #include "dynlib.h"
 #include "log.h"
 #include "banned.h"

@@ -13,9 +13,9 @@
  *     continuation, blanks (space, tab) separate words;
  *   - no expansion of any kind: $, ~, globs and braces are literal characters.
  *
- * Refused, with a message (err code -32602) that says what was wrong and what to do instead:
- * unbalanced quotes, a trailing backslash, an unquoted shell operator (| ; & $ ( ) < > `), an
- * unquoted line feed, a carriage return anywhere, an unquoted '#' that starts a word (a shell
+ * Refused, with a message (err code ERR_INVALID_PARAMS) that says what was wrong and what to do
+ * instead: unbalanced quotes, a trailing backslash, an unquoted shell operator (| ; & $ ( ) < > `),
+ * an unquoted line feed, a carriage return anywhere, an unquoted '#' that starts a word (a shell
  * comment), any other control byte (0x00-0x1f other than tab and quoted line feed, 0x7f),
  * bytes that are not UTF-8, an empty command, more than ARGV_MAX_WORDS words, or more than
  * ARGV_MAX_BYTES bytes. A first word "aws" is dropped, so "aws logs ..." and "logs ..." give
@@ -24,7 +24,7 @@
 
 #include <stddef.h>
 
-#include "../err.h"
+#include "err.h"
 
 #define ARGV_MAX_WORDS 256
 #define ARGV_MAX_BYTES (16 * 1024)
@@ -43,7 +43,7 @@ struct argv_words {
 /*
  * Splits cmd into words. `out` must be empty (ARGV_WORDS_INIT or released). Returns 0 with
  * out filled (the caller owns it and frees it with argv_words_release), or -1 with out left
- * empty and e filled (code -32602 for bad input, -32603 when memory ran out).
+ * empty and e filled (code ERR_INVALID_PARAMS for bad input, ERR_INTERNAL when memory ran out).
  */
 int argv_split(const char *cmd, struct argv_words *out, struct err *e) WUR;
 

@@ -1,16 +1,13 @@
-#include "policy.h"
+#include "awscli/policy.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "alloc.h"
+#include "awscli/streaming.h"
 #include "buf.h"
-
+#include "alloc.h"
 #include "banned.h"
-
-#define E_PARAMS   (-32602)
-#define E_INTERNAL (-32603)
 
 /* How much of an offending word a message quotes; err.msg has 256 bytes in all. */
 #define QUOTE_MAX  48
@@ -163,86 +160,9 @@ static const struct hard_rule hard_rules[] = {
 };
 
 /*
- * Operations with a streaming body (AWS CLI 2.9.19's models: has_streaming_input/output or an
- * event stream). The CLI reads such a body from a local path given as a parameter, or writes
- * it to a local path given as a positional "outfile", so each one reads or writes local files.
+ * The read-only default of the design ("The tool"). An IAM role for the Lambda deployment
+ * should grant no more than this.
  */
-static const struct {
-    const char *svc, *op;
-} streaming_ops[] = {
-    {"apigateway", "get-export"},
-    {"apigateway", "get-sdk"},
-    {"apigateway", "import-api-keys"},
-    {"apigateway", "import-documentation-parts"},
-    {"apigateway", "import-rest-api"},
-    {"apigateway", "put-rest-api"},
-    {"apigatewaymanagementapi", "post-to-connection"},
-    {"apigatewayv2", "export-api"},
-    {"appconfig", "create-hosted-configuration-version"},
-    {"appconfig", "get-configuration"},
-    {"appconfig", "get-hosted-configuration-version"},
-    {"appconfigdata", "get-latest-configuration"},
-    {"appsync", "get-introspection-schema"},
-    {"backupstorage", "get-chunk"},
-    {"backupstorage", "get-object-metadata"},
-    {"backupstorage", "notify-object-complete"},
-    {"backupstorage", "put-chunk"},
-    {"backupstorage", "put-object"},
-    {"cloudfront", "get-function"},
-    {"cloudsearchdomain", "upload-documents"},
-    {"codeartifact", "get-package-version-asset"},
-    {"codeguruprofiler", "get-profile"},
-    {"codeguruprofiler", "post-agent-profile"},
-    {"ebs", "get-snapshot-block"},
-    {"ebs", "put-snapshot-block"},
-    {"glacier", "get-job-output"},
-    {"glacier", "upload-archive"},
-    {"glacier", "upload-multipart-part"},
-    {"iot-data", "delete-thing-shadow"},
-    {"iot-data", "get-thing-shadow"},
-    {"iot-data", "publish"},
-    {"iot-data", "update-thing-shadow"},
-    {"iotwireless", "get-position-estimate"},
-    {"iotwireless", "get-resource-position"},
-    {"iotwireless", "update-resource-position"},
-    {"kinesis", "subscribe-to-shard"},
-    {"kinesis-video-archived-media", "get-clip"},
-    {"kinesis-video-archived-media", "get-media-for-fragment-list"},
-    {"kinesis-video-media", "get-media"},
-    {"lakeformation", "get-work-unit-results"},
-    {"lambda", "invoke"},
-    {"lambda", "invoke-async"},
-    {"lex-runtime", "post-content"},
-    {"lex-runtime", "put-session"},
-    {"lexv2-runtime", "put-session"},
-    {"lexv2-runtime", "recognize-utterance"},
-    {"lexv2-runtime", "start-conversation"},
-    {"location", "get-map-glyphs"},
-    {"location", "get-map-sprites"},
-    {"location", "get-map-style-descriptor"},
-    {"location", "get-map-tile"},
-    {"lookoutvision", "detect-anomalies"},
-    {"medialive", "describe-input-device-thumbnail"},
-    {"mediastore-data", "get-object"},
-    {"mediastore-data", "put-object"},
-    {"mobile", "create-project"},
-    {"mobile", "update-project"},
-    {"omics", "get-read-set"},
-    {"omics", "get-reference"},
-    {"polly", "synthesize-speech"},
-    {"s3api", "get-object"},
-    {"s3api", "get-object-torrent"},
-    {"s3api", "put-object"},
-    {"s3api", "select-object-content"},
-    {"s3api", "upload-part"},
-    {"s3api", "write-get-object-response"},
-    {"sagemaker-geospatial", "get-tile"},
-    {"sagemaker-runtime", "invoke-endpoint"},
-    {"schemas", "get-code-binding-source"},
-    {"workmailmessageflow", "get-raw-message-content"},
-};
-
-/* The read-only default of the design ("The tool"), matching the IAM role in terraform/. */
 static const struct {
     const char *svc, *op;
 } default_allow[] = {
@@ -315,7 +235,7 @@ static const char *loading_scheme(const char *w)
         const char *p = v[j];
         while (*p == ' ' || *p == '\t')
             p++;
-        for (size_t k = 0; k < sizeof(loading_schemes) / sizeof(loading_schemes[0]); k++)
+        for (size_t k = 0; k < ARRAY_SIZE(loading_schemes); k++)
             if (strncasecmp(p, loading_schemes[k], strlen(loading_schemes[k])) == 0)
                 return loading_schemes[k];
     }
@@ -349,7 +269,7 @@ static bool valid_region(const char *s)
 
 static const struct global_opt *global_exact(const char *name, size_t len)
 {
-    for (size_t i = 0; i < sizeof(globals) / sizeof(globals[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(globals); i++)
         if (strlen(globals[i].name) == len && strncmp(globals[i].name, name, len) == 0)
             return &globals[i];
     return NULL;
@@ -367,7 +287,7 @@ static const struct global_opt *global_resolve(const char *name, size_t len, boo
     *ambiguous = false;
     if (g)
         return g;
-    for (size_t i = 0; i < sizeof(globals) / sizeof(globals[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(globals); i++) {
         if (strncmp(globals[i].name, name, len) == 0) {
             found = &globals[i];
             count++;
@@ -399,48 +319,48 @@ static int check_word(char *const *words, size_t n, size_t i, struct err *e)
     const struct global_opt *g;
 
     if ((scheme = loading_scheme(w)) != NULL)
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "'%.*s' starts with '%s', which would make the AWS CLI load a file or "
                        "URL; this tool never reads local files or URLs: give the value inline",
                        QUOTE_MAX, w, scheme);
     if (strcasecmp(w, "help") == 0 || strcmp(w, "-h") == 0)
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "'help' is not available here: the tool description lists what is "
                        "allowed; for an operation's parameters rely on the AWS CLI reference");
     if (strcmp(w, "--") == 0)
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "a bare '--' is not allowed: the AWS CLI would take every later word as "
                        "a positional argument");
     if (strncmp(w, "--", 2) != 0)
         return 0;
 
     len = strcspn(w, "=");
-    for (size_t k = 0; k < sizeof(globals) / sizeof(globals[0]); k++)
+    for (size_t k = 0; k < ARRAY_SIZE(globals); k++)
         if (globals[k].refused && abbreviates(w, len, globals[k].name))
-            return err_set(e, E_PARAMS, "'%.*s' %s %s, which is never allowed: %s",
+            return err_set(e, ERR_INVALID_PARAMS, "'%.*s' %s %s, which is never allowed: %s",
                            (int)(len < QUOTE_MAX ? len : QUOTE_MAX), w,
                            strlen(globals[k].name) == len ? "is" : "abbreviates", globals[k].name,
                            globals[k].refused);
-    for (size_t k = 0; k < sizeof(refused_opts) / sizeof(refused_opts[0]); k++)
+    for (size_t k = 0; k < ARRAY_SIZE(refused_opts); k++)
         if (abbreviates(w, len, refused_opts[k].name))
-            return err_set(e, E_PARAMS, "'%.*s' %s %s, which is never allowed: %s",
+            return err_set(e, ERR_INVALID_PARAMS, "'%.*s' %s %s, which is never allowed: %s",
                            (int)(len < QUOTE_MAX ? len : QUOTE_MAX), w,
                            strlen(refused_opts[k].name) == len ? "is" : "abbreviates",
                            refused_opts[k].name, refused_opts[k].reason);
 
     g = global_resolve(w, len, &ambiguous);
     if (ambiguous)
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "'%.*s' is an ambiguous abbreviation of the AWS CLI's global options: "
                        "write options in full",
                        (int)(len < QUOTE_MAX ? len : QUOTE_MAX), w);
     if (g && strcmp(g->name, "--region") == 0) {
         const char *value = w[len] == '=' ? w + len + 1 : (i + 1 < n ? words[i + 1] : NULL);
         if (!value)
-            return err_set(e, E_PARAMS, "'%.*s' needs a value, e.g. --region us-east-1", QUOTE_MAX,
-                           w);
+            return err_set(e, ERR_INVALID_PARAMS, "'%.*s' needs a value, e.g. --region us-east-1",
+                           QUOTE_MAX, w);
         if (!valid_region(value))
-            return err_set(e, E_PARAMS,
+            return err_set(e, ERR_INVALID_PARAMS,
                            "'%.*s' is not a region name: use a name like us-east-1 (letters, "
                            "digits, '-')",
                            QUOTE_MAX, value);
@@ -461,14 +381,14 @@ static int skip_global(char *const *words, size_t n, size_t *i, const char *wher
     const struct global_opt *g = global_exact(w, len);
 
     if (!g)
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "unknown option '%.*s' %s: only the AWS CLI's global options written in "
                        "full (--region, --output, --query, ...) may stand there; put the "
                        "operation's options after the operation",
                        QUOTE_MAX, w, where);
     if (!g->takes_value) {
         if (w[len] == '=')
-            return err_set(e, E_PARAMS, "'%s' takes no value", g->name);
+            return err_set(e, ERR_INVALID_PARAMS, "'%s' takes no value", g->name);
         *i += 1;
         return 0;
     }
@@ -477,10 +397,11 @@ static int skip_global(char *const *words, size_t n, size_t *i, const char *wher
         return 0;
     }
     if (*i + 1 >= n)
-        return err_set(e, E_PARAMS, "'%s' needs a value", g->name);
+        return err_set(e, ERR_INVALID_PARAMS, "'%s' needs a value", g->name);
     if (words[*i + 1][0] == '-')
-        return err_set(e, E_PARAMS, "the value of '%s' may not start with '-' here: write %s=VALUE",
-                       g->name, g->name);
+        return err_set(e, ERR_INVALID_PARAMS,
+                       "the value of '%s' may not start with '-' here: write %s=VALUE", g->name,
+                       g->name);
     *i += 2;
     return 0;
 }
@@ -496,18 +417,17 @@ static const struct pattern *match_any(const struct pattern *ps, size_t n, const
 
 static const char *hard_refusal(const char *svc, const char *op)
 {
-    for (size_t i = 0; i < sizeof(hard_rules) / sizeof(hard_rules[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(hard_rules); i++)
         if (glob_match(hard_rules[i].svc, svc) && glob_match(hard_rules[i].op, op))
             return hard_rules[i].reason;
-    for (size_t i = 0; i < sizeof(streaming_ops) / sizeof(streaming_ops[0]); i++)
-        if (strcmp(streaming_ops[i].svc, svc) == 0 && strcmp(streaming_ops[i].op, op) == 0)
-            return "it reads or writes a local file (streaming body)";
+    if (cli_op_streams(svc, op))
+        return "it reads or writes a local file (streaming body)";
     return NULL;
 }
 
 static bool default_allows(const char *svc, const char *op)
 {
-    for (size_t i = 0; i < sizeof(default_allow) / sizeof(default_allow[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(default_allow); i++)
         if (strcmp(default_allow[i].svc, svc) == 0 && glob_match(default_allow[i].op, op))
             return true;
     return false;
@@ -520,7 +440,7 @@ int policy_check(const struct policy *p, char *const *words, size_t n, struct er
     const struct pattern *hit;
 
     if (!p || !words || n == 0)
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "empty command: give one AWS CLI command such as 'logs "
                        "describe-log-groups'");
     for (size_t k = 0; k < n; k++)
@@ -531,12 +451,12 @@ int policy_check(const struct policy *p, char *const *words, size_t n, struct er
         if (skip_global(words, n, &i, "before the service", e) < 0)
             return -1;
     if (i >= n)
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "no service given: write e.g. 'logs describe-log-groups' (allowed: %s)",
                        DEFAULT_SHORT);
     svc = words[i++];
     if (!valid_name(svc))
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "'%.*s' is not an AWS CLI service name (lower-case letters, digits and "
                        "'-'), e.g. logs or cloudwatch",
                        NAME_QUOTE, svc);
@@ -544,29 +464,30 @@ int policy_check(const struct policy *p, char *const *words, size_t n, struct er
         if (skip_global(words, n, &i, "between the service and the operation", e) < 0)
             return -1;
     if (i >= n)
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "no operation given after '%.*s': write e.g. '%.*s describe-...' "
                        "(allowed: %s)",
                        NAME_QUOTE, svc, NAME_QUOTE, svc, DEFAULT_SHORT);
     op = words[i];
     if (!valid_name(op))
-        return err_set(e, E_PARAMS,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "'%.*s' is not an AWS CLI operation name (lower-case letters, digits and "
                        "'-'), e.g. describe-log-groups",
                        QUOTE_MAX, op);
 
     reason = hard_refusal(svc, op);
     if (reason)
-        return err_set(e, E_PARAMS, "'%.*s %.*s' is never allowed here: %s", NAME_QUOTE, svc,
-                       NAME_QUOTE, op, reason);
+        return err_set(e, ERR_INVALID_PARAMS, "'%.*s %.*s' is never allowed here: %s", NAME_QUOTE,
+                       svc, NAME_QUOTE, op, reason);
     hit = match_any(p->deny, p->ndeny, svc, op);
     if (hit)
-        return err_set(e, E_PARAMS, "'%.*s %.*s' is refused by the server's deny pattern '%s:%s'",
-                       NAME_QUOTE, svc, NAME_QUOTE, op, hit->svc, hit->op);
+        return err_set(e, ERR_INVALID_PARAMS,
+                       "'%.*s %.*s' is refused by the server's deny pattern '%s:%s'", NAME_QUOTE,
+                       svc, NAME_QUOTE, op, hit->svc, hit->op);
     if (default_allows(svc, op) || match_any(p->allow, p->nallow, svc, op))
         return 0;
-    return err_set(e, E_PARAMS, "'%.*s %.*s' is not allowed; allowed are %s%s", NAME_QUOTE, svc,
-                   NAME_QUOTE, op, DEFAULT_SHORT,
+    return err_set(e, ERR_INVALID_PARAMS, "'%.*s %.*s' is not allowed; allowed are %s%s",
+                   NAME_QUOTE, svc, NAME_QUOTE, op, DEFAULT_SHORT,
                    p->nallow ? "; more in the tool description" : "");
 }
 
@@ -612,7 +533,7 @@ static int parse_patterns(const char *list, const char *what, struct pattern **o
             size_t ncap = cap ? cap * 2 : 8;
             struct pattern *np = xrealloc(ps, ncap * sizeof(*np));
             if (!np) {
-                err_set(e, E_INTERNAL, "out of memory");
+                err_set(e, ERR_INTERNAL, "out of memory");
                 goto out;
             }
             ps = np;
@@ -625,9 +546,9 @@ static int parse_patterns(const char *list, const char *what, struct pattern **o
             free(ps[n].svc);
             free(ps[n].op);
             if (oom)
-                err_set(e, E_INTERNAL, "out of memory");
+                err_set(e, ERR_INTERNAL, "out of memory");
             else
-                err_set(e, E_PARAMS,
+                err_set(e, ERR_INVALID_PARAMS,
                         "malformed %s pattern '%.*s': write service:operation-glob in lower "
                         "case with * and ? as wildcards, e.g. logs:describe-* or *:list-*",
                         what, (int)(len < QUOTE_MAX ? len : QUOTE_MAX), s);
@@ -669,7 +590,7 @@ int policy_new(struct policy **out, const char *allow, const char *deny, struct 
     int rc = -1;
 
     if (!p) {
-        err_set(e, E_INTERNAL, "out of memory");
+        err_set(e, ERR_INTERNAL, "out of memory");
         goto out;
     }
     if (parse_patterns(allow, "allow", &p->allow, &p->nallow, e) < 0 ||
@@ -684,12 +605,12 @@ int policy_new(struct policy **out, const char *allow, const char *deny, struct 
                  "credentials; the options --debug, --endpoint-url, --profile, --ca-bundle, "
                  "--no-verify-ssl, --no-sign-request, --cli-input-json, --cli-input-yaml, "
                  "--unmask; values starting with file://, fileb://, http:// or https://.") < 0) {
-        err_set(e, E_INTERNAL, "out of memory");
+        err_set(e, ERR_INTERNAL, "out of memory");
         goto out;
     }
     p->summary = buf_take(&b, NULL);
     if (!p->summary) {
-        err_set(e, E_INTERNAL, "out of memory");
+        err_set(e, ERR_INTERNAL, "out of memory");
         goto out;
     }
     *out = p;

@@ -27,7 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../err.h"
+#include "err.h"
 
 struct policy;
 
@@ -36,15 +36,16 @@ struct policy;
  * separated by commas and/or whitespace; a glob may use * and ? (e.g. "logs:*",
  * "*:describe-*", "ec2:describe-instances"). ALLOW patterns add to the read-only default,
  * DENY patterns always win over both. Returns 0 with *out set (free with policy_free), or -1
- * with e naming the malformed pattern (code -32602) or -32603 when memory ran out.
+ * with e naming the malformed pattern (code ERR_INVALID_PARAMS) or ERR_INTERNAL when memory ran
+ * out.
  */
 int policy_new(struct policy **out, const char *allow, const char *deny, struct err *e) WUR;
 void policy_free(struct policy *p);
 
 /*
  * Checks one command: words[0..n) are the CLI words without the leading "aws" (borrowed, not
- * modified). Returns 0 if the command may run; -1 with e->code -32602 and a message that says
- * why it was refused and what is allowed instead.
+ * modified). Returns 0 if the command may run; -1 with e->code ERR_INVALID_PARAMS and a message
+ * that says why it was refused and what is allowed instead.
  */
 int policy_check(const struct policy *p, char *const *words, size_t n, struct err *e) WUR;
 

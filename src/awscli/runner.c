@@ -17,13 +17,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "alloc.h"
+#include "clock.h"
 #include "log.h"
 #include "utf8.h"
 
+#include "alloc.h"
 #include "banned.h"
 
-#define RUNNER_ERR     -32603
 #define CANCEL_POLL_MS 50    /* promised in runner.h: *cancel is looked at this often */
 #define REAP_DRAIN_MS  200   /* how long the pipes are still read after the child was reaped */
 #define READ_CHUNK     65536 /* one pipe's default capacity on Linux */
@@ -46,14 +46,6 @@ struct pipe_in {
     bool *truncated;
 };
 
-static void errno_text(int errnum, char *out, size_t n)
-{
-    /* The GNU strerror_r (we build with _GNU_SOURCE) may return a static string instead. */
-    const char *s = strerror_r(errnum, out, n);
-    if (s != out)
-        snprintf(out, n, "%s", s);
-}
-
 static const char *env_get(const char *const *env, const char *name)
 {
     size_t n = strlen(name);
@@ -64,6 +56,12 @@ static const char *env_get(const char *const *env, const char *name)
     return NULL;
 }
 
+bool runner_is_executable_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
 /*
  * Resolves argv[0] in the parent, as git's start_command does, so that the child only has one
  * execve to make. Relative and empty PATH entries are skipped: a server must not run programs
@@ -72,13 +70,12 @@ static const char *env_get(const char *const *env, const char *name)
 int runner_find_program(const char *name, const char *const *env, struct buf *path, struct err *e)
 {
     const char *dirs, *p;
-    struct stat st;
 
     if (!*name)
-        return err_set(e, RUNNER_ERR, "cannot run an empty program name");
+        return err_set(e, ERR_INTERNAL, "cannot run an empty program name");
     if (strchr(name, '/')) {
         if (buf_adds(path, name) < 0)
-            return err_set(e, RUNNER_ERR, "out of memory");
+            return err_set(e, ERR_INTERNAL, "out of memory");
         return 0;
     }
     dirs = env_get(env, "PATH");
@@ -91,15 +88,15 @@ int runner_find_program(const char *name, const char *const *env, struct buf *pa
         if (len > 0 && p[0] == '/') {
             buf_reset(path);
             if (buf_add(path, p, len) < 0 || buf_addf(path, "/%s", name) < 0)
-                return err_set(e, RUNNER_ERR, "out of memory");
-            if (stat(path->p, &st) == 0 && S_ISREG(st.st_mode) && access(path->p, X_OK) == 0)
+                return err_set(e, ERR_INTERNAL, "out of memory");
+            if (runner_is_executable_file(path->p))
                 return 0;
         }
         p += len;
         if (*p == ':')
             p++;
     }
-    return err_set(e, RUNNER_ERR, "cannot run %s: not found in PATH (%s)", name, dirs);
+    return err_set(e, ERR_INTERNAL, "cannot run %s: not found in PATH (%s)", name, dirs);
 }
 
 /* Async-signal-safe: moves fd to 3 or above (keeping it close-on-exec), or returns -1. */
@@ -383,19 +380,21 @@ int runner_run(const struct runner_opts *o, struct runner_result *r, struct err 
 
     result_init(r, o);
     if (!o || !o->argv || !o->argv[0]) {
-        err_set(e, RUNNER_ERR, "runner: no program to run");
+        err_set(e, ERR_INTERNAL, "runner: no program to run");
         goto out;
     }
     if (runner_find_program(o->argv[0], o->env, &path, e) < 0)
         goto out;
     if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 || pipe2(repp, O_CLOEXEC) < 0 ||
         (null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
-        err_set(e, RUNNER_ERR, "cannot run %s: pipe/open: %s", path.p, strerror(errno));
+        char why[128];
+        err_set(e, ERR_INTERNAL, "cannot run %s: pipe/open: %s", path.p,
+                err_errno_text(errno, why, sizeof(why)));
         goto out;
     }
     chunk = xmalloc(READ_CHUNK);
     if (!chunk) {
-        err_set(e, RUNNER_ERR, "out of memory");
+        err_set(e, ERR_INTERNAL, "out of memory");
         goto out;
     }
     memset(&dfl, 0, sizeof(dfl));
@@ -411,7 +410,9 @@ int runner_run(const struct runner_opts *o, struct runner_result *r, struct err 
     i = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (pid < 0) {
-        err_set(e, RUNNER_ERR, "cannot run %s: fork: %s", path.p, strerror(i));
+        char why[128];
+        err_set(e, ERR_INTERNAL, "cannot run %s: fork: %s", path.p,
+                err_errno_text(i, why, sizeof(why)));
         goto out;
     }
     /* Also set in the parent, so that the group exists whichever process runs first. */
@@ -430,12 +431,12 @@ int runner_run(const struct runner_opts *o, struct runner_result *r, struct err 
         char why[128];
         (void)child_reap(pid);
         pid = -1;
-        errno_text(n == (ssize_t)sizeof(rep) ? rep.err : EIO, why, sizeof(why));
+        err_errno_text(n == (ssize_t)sizeof(rep) ? rep.err : EIO, why, sizeof(why));
         if (n == (ssize_t)sizeof(rep) && rep.stage == STAGE_CHDIR)
-            err_set(e, RUNNER_ERR, "cannot run %s: cannot change directory to %s: %s", path.p,
+            err_set(e, ERR_INTERNAL, "cannot run %s: cannot change directory to %s: %s", path.p,
                     o->cwd, why);
         else
-            err_set(e, RUNNER_ERR, "cannot run %s: %s", path.p, why);
+            err_set(e, ERR_INTERNAL, "cannot run %s: %s", path.p, why);
         goto out;
     }
 
@@ -513,13 +514,14 @@ static bool home_try(const char *dir)
 static void home_create(void)
 {
     const char *tmp = getenv("TMPDIR");
+    char why[128];
 
     if ((tmp && home_try(tmp)) || home_try("/tmp")) {
         home_ok = true;
         return;
     }
-    err_set(&home_err, RUNNER_ERR, "cannot create a private HOME directory under %s: %s",
-            tmp ? tmp : "/tmp", strerror(errno));
+    err_set(&home_err, ERR_INTERNAL, "cannot create a private HOME directory under %s: %s",
+            tmp ? tmp : "/tmp", err_errno_text(errno, why, sizeof(why)));
     home_path[0] = '\0';
 }
 

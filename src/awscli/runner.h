@@ -43,10 +43,6 @@
 #include "buf.h"
 #include "err.h"
 
-/* Named caps for the AWS CLI (the tool may lower stdout through AWSCLI_MCP_MAX_OUTPUT_BYTES). */
-#define CAP_CLI_STDOUT (256 * 1024)
-#define CAP_CLI_STDERR (64 * 1024)
-
 struct runner_opts {
     /* NULL-terminated; argv[0] is the program (path, or name looked up in PATH). Borrowed. */
     const char *const *argv;
@@ -92,6 +88,9 @@ struct runner_result {
  * In that case r->exit_code is -1 and e explains.
  */
 int runner_run(const struct runner_opts *o, struct runner_result *r, struct err *e) WUR;
+
+/* true when path names a regular file that this process may execute. */
+bool runner_is_executable_file(const char *path);
 
 /*
  * Finds a program as runner_run does: a name with '/' is taken as it is; otherwise the first

@@ -1,9 +1,9 @@
-#include "jsonrpc.h"
+#include "mcp/jsonrpc.h"
 
 #include <stdbool.h>
 #include <string.h>
 
-#include "../banned.h"
+#include "banned.h"
 
 static bool id_usable(json_t *id)
 {

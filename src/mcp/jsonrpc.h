@@ -2,21 +2,13 @@
 #define MCP_JSONRPC_H
 
 /*
- * JSON-RPC 2.0 envelopes (https://www.jsonrpc.org/specification) as MCP uses them: error
- * codes, message classification and reply construction. No I/O.
+ * JSON-RPC 2.0 envelopes (https://www.jsonrpc.org/specification) as MCP uses them: message
+ * classification and reply construction (error codes: enum err_code in err.h). No I/O.
  */
 
 #include <jansson.h>
 
-#define JSONRPC_PARSE_ERROR      (-32700)
-#define JSONRPC_INVALID_REQUEST  (-32600)
-#define JSONRPC_METHOD_NOT_FOUND (-32601)
-#define JSONRPC_INVALID_PARAMS   (-32602)
-#define JSONRPC_INTERNAL_ERROR   (-32603)
-/* MCP 2026-07-28 (basic/index.mdx, schema.mdx). */
-#define MCP_HEADER_MISMATCH     (-32020)
-#define MCP_MISSING_CAPABILITY  (-32021)
-#define MCP_UNSUPPORTED_VERSION (-32022)
+#include "err.h"
 
 enum jsonrpc_kind {
     JSONRPC_INVALID = 0,  /* not a JSON-RPC 2.0 message */

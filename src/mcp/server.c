@@ -1,19 +1,20 @@
-#include "server.h"
+#include "mcp/server.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../log.h"
+#include "log.h"
+#include "mcp/jsonrpc.h"
 #include "alloc.h"
-#include "jsonrpc.h"
-#include "../banned.h"
+#include "banned.h"
 
 /* tools/list page size. One tool ships today; the cursor machinery keeps big registries honest. */
 #define TOOLS_PAGE_SIZE 50
 
-/* Every revision served, newest first. Also the order of supportedVersions and -32022 data. */
+/* Every revision served, newest first. Also the order of supportedVersions and
+ * ERR_UNSUPPORTED_VERSION data. */
 static const char *const versions[] = {MCP_VERSION_2026_07_28, MCP_VERSION_2025_11_25,
                                        MCP_VERSION_2025_06_18, MCP_VERSION_2025_03_26};
 
@@ -25,7 +26,7 @@ struct mcp_server {
 
 bool mcp_version_supported(const char *v)
 {
-    for (size_t i = 0; v && i < sizeof(versions) / sizeof(versions[0]); i++)
+    for (size_t i = 0; v && i < ARRAY_SIZE(versions); i++)
         if (strcmp(v, versions[i]) == 0)
             return true;
     return false;
@@ -45,18 +46,28 @@ static bool version_at_least(const char *v, const char *min)
 
 static const char *version_static(const char *v)
 {
-    for (size_t i = 0; v && i < sizeof(versions) / sizeof(versions[0]); i++)
+    for (size_t i = 0; v && i < ARRAY_SIZE(versions); i++)
         if (strcmp(v, versions[i]) == 0)
             return versions[i];
     return NULL;
 }
 
-static json_t *versions_array(void)
+json_t *mcp_versions_json(void)
 {
     json_t *a = json_array();
-    for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
+    for (size_t i = 0; a && i < ARRAY_SIZE(versions); i++)
         json_array_append_new(a, json_string(versions[i]));
     return a;
+}
+
+int mcp_version_header_check(const char *header, const char *meta_version, struct err *e)
+{
+    if (header && strcmp(header, meta_version) == 0)
+        return 0;
+    return err_set(e, ERR_HEADER_MISMATCH,
+                   "Header mismatch: MCP-Protocol-Version header '%.40s' does not match _meta "
+                   "protocolVersion '%.40s'",
+                   header ? header : "(absent)", meta_version);
 }
 
 struct mcp_server *mcp_server_new(const struct mcp_server_info *info)
@@ -74,17 +85,19 @@ void mcp_server_free(struct mcp_server *s)
     free(s);
 }
 
-int mcp_server_add_tool(struct mcp_server *s, const struct tool *t)
+int mcp_server_add_tool(struct mcp_server *s, const struct tool *t, struct err *e)
 {
     if (!t->name || !json_is_object(t->input_schema) || !t->call)
-        return -1;
+        return err_set(e, ERR_INVALID_PARAMS,
+                       "tool '%s' lacks a name, an object input schema or a handler",
+                       t->name ? t->name : "(no name)");
     if (mcp_server_find_tool(s, t->name))
-        return -1;
+        return err_set(e, ERR_INVALID_PARAMS, "a tool named '%s' is registered already", t->name);
     if (s->ntools == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 8;
         const struct tool **p = xrealloc(s->tools, cap * sizeof(*p));
         if (!p)
-            return -1;
+            return err_set(e, ERR_INTERNAL, "out of memory registering tool '%s'", t->name);
         s->tools = p;
         s->cap = cap;
     }
@@ -98,29 +111,6 @@ const struct tool *mcp_server_find_tool(const struct mcp_server *s, const char *
         if (strcmp(s->tools[i]->name, name) == 0)
             return s->tools[i];
     return NULL;
-}
-
-void tool_result_release(struct tool_result *r)
-{
-    json_decref(r->content);
-    json_decref(r->structured);
-    r->content = NULL;
-    r->structured = NULL;
-    r->is_error = false;
-}
-
-int tool_result_text(struct tool_result *r, const char *text, bool is_error)
-{
-    json_t *block = json_pack("{s:s, s:s?}", "type", "text", "text", text);
-    if (!block)
-        return -1;
-    if (!r->content)
-        r->content = json_array();
-    /* json_array_append_new steals block even when it fails, also for a NULL array. */
-    if (json_array_append_new(r->content, block) < 0)
-        return -1;
-    r->is_error = is_error;
-    return 0;
 }
 
 static json_t *params_of(json_t *msg)
@@ -196,15 +186,15 @@ static int http_status_for(int code, bool modern)
      * statuses of its own errors (basic/transports/streamable-http.mdx "Server Validation").
      */
     switch (code) {
-    case JSONRPC_PARSE_ERROR:
-    case JSONRPC_INVALID_REQUEST:
+    case ERR_PARSE:
+    case ERR_INVALID_REQUEST:
         return 400;
-    case JSONRPC_METHOD_NOT_FOUND:
+    case ERR_METHOD_NOT_FOUND:
         return modern ? 404 : 200;
-    case JSONRPC_INVALID_PARAMS:
-    case MCP_HEADER_MISMATCH:
-    case MCP_MISSING_CAPABILITY:
-    case MCP_UNSUPPORTED_VERSION:
+    case ERR_INVALID_PARAMS:
+    case ERR_HEADER_MISMATCH:
+    case ERR_MISSING_CAPABILITY:
+    case ERR_UNSUPPORTED_VERSION:
         return modern ? 400 : 200;
     default:
         return 200;
@@ -245,7 +235,7 @@ static void do_tools_list(struct call *c, json_t *params, struct mcp_reply *out)
         char *endp = NULL;
         unsigned long v = cs ? strtoul(cs, &endp, 10) : 0;
         if (!cs || !*cs || *endp || v > c->s->ntools || cs[0] == '-') {
-            set_error(c, out, JSONRPC_INVALID_PARAMS, "Invalid cursor", NULL);
+            set_error(c, out, ERR_INVALID_PARAMS, "Invalid cursor", NULL);
             return;
         }
         start = v;
@@ -320,14 +310,14 @@ static void do_tools_call(struct call *c, json_t *params, struct mcp_reply *out)
     int rc;
 
     if (!name) {
-        set_error(c, out, JSONRPC_INVALID_PARAMS, "tools/call needs params.name (a string)", NULL);
+        set_error(c, out, ERR_INVALID_PARAMS, "tools/call needs params.name (a string)", NULL);
         return;
     }
     t = mcp_server_find_tool(c->s, name);
     if (!t) {
         char msg[200];
         snprintf(msg, sizeof(msg), "Unknown tool: %.120s", name);
-        set_error(c, out, JSONRPC_INVALID_PARAMS, msg, NULL);
+        set_error(c, out, ERR_INVALID_PARAMS, msg, NULL);
         return;
     }
     if (c->modern && t->required_capabilities) {
@@ -336,7 +326,7 @@ static void do_tools_call(struct call *c, json_t *params, struct mcp_reply *out)
             if (!json_object_get(c->client_caps, *cap))
                 json_object_set_new(missing, *cap, json_object());
         if (json_object_size(missing) > 0) {
-            set_error(c, out, MCP_MISSING_CAPABILITY, "Missing required client capability",
+            set_error(c, out, ERR_MISSING_CAPABILITY, "Missing required client capability",
                       json_pack("{s:o}", "requiredCapabilities", missing));
             return;
         }
@@ -360,7 +350,7 @@ static void do_tools_call(struct call *c, json_t *params, struct mcp_reply *out)
     }
 
     if (!json_is_object(args)) {
-        rc = err_set(&e, JSONRPC_INVALID_PARAMS, "params.arguments must be an object");
+        rc = err_set(&e, ERR_INVALID_PARAMS, "params.arguments must be an object");
     } else {
         rc = t->call(t, &ctx, args, &r, &e);
     }
@@ -379,18 +369,16 @@ static void do_tools_call(struct call *c, json_t *params, struct mcp_reply *out)
          * Invalid arguments: up to 2025-06-18 a JSON-RPC error; from 2025-11-25 (SEP-1303) a
          * tool execution error, so that the model can read it and correct itself.
          */
-        if (e.code == JSONRPC_INVALID_PARAMS &&
+        if (e.code == ERR_INVALID_PARAMS &&
             (c->modern || version_at_least(c->version, MCP_VERSION_2025_11_25))) {
             tool_result_release(&r);
             if (tool_result_text(&r, e.msg, true) < 0) {
-                set_error(c, out, JSONRPC_INTERNAL_ERROR, "out of memory", NULL);
+                set_error(c, out, ERR_INTERNAL, "out of memory", NULL);
                 return;
             }
         } else {
             tool_result_release(&r);
-            set_error(c, out,
-                      e.code == JSONRPC_INVALID_PARAMS ? JSONRPC_INVALID_PARAMS
-                                                       : JSONRPC_INTERNAL_ERROR,
+            set_error(c, out, e.code == ERR_INVALID_PARAMS ? ERR_INVALID_PARAMS : ERR_INTERNAL,
                       e.msg[0] ? e.msg : "tool failed", NULL);
             return;
         }
@@ -416,8 +404,8 @@ static void do_initialize(struct call *c, json_t *params, struct mcp_session *se
     json_t *result;
 
     if (!requested) {
-        set_error(c, out, JSONRPC_INVALID_PARAMS,
-                  "initialize needs params.protocolVersion (a string)", NULL);
+        set_error(c, out, ERR_INVALID_PARAMS, "initialize needs params.protocolVersion (a string)",
+                  NULL);
         return;
     }
     /*
@@ -446,7 +434,7 @@ static void do_initialize(struct call *c, json_t *params, struct mcp_session *se
 static void do_discover(struct call *c, struct mcp_reply *out)
 {
     json_t *result = json_object();
-    json_object_set_new(result, "supportedVersions", versions_array());
+    json_object_set_new(result, "supportedVersions", mcp_versions_json());
     json_object_set_new(result, "capabilities", json_pack("{s:{}}", "tools"));
     if (c->s->info.instructions)
         json_object_set_new(result, "instructions", json_string(c->s->info.instructions));
@@ -467,11 +455,12 @@ static void handle_modern(struct call *c, const char *method, json_t *params, st
     json_t *v = json_object_get(meta, MCP_META_PROTOCOL_VERSION);
     json_t *caps = json_object_get(meta, MCP_META_CLIENT_CAPABILITIES);
     const char *requested = json_string_value(v);
+    struct err e = ERR_INIT;
 
     c->modern = true;
     c->version = MCP_VERSION_MODERN;
     if (!requested) {
-        set_error(c, out, JSONRPC_INVALID_PARAMS,
+        set_error(c, out, ERR_INVALID_PARAMS,
                   "missing params._meta[\"" MCP_META_PROTOCOL_VERSION "\"] (a string)", NULL);
         return;
     }
@@ -480,23 +469,19 @@ static void handle_modern(struct call *c, const char *method, json_t *params, st
      * "Server Validation"). This is checked before the version itself: a header that does not
      * match the body is a HeaderMismatch whatever either value is.
      */
-    if (c->x->http && (!c->x->header_version || strcmp(c->x->header_version, requested) != 0)) {
-        char msg[160];
-        snprintf(msg, sizeof(msg),
-                 "MCP-Protocol-Version header (%.20s) does not match _meta protocolVersion (%.40s)",
-                 c->x->header_version ? c->x->header_version : "absent", requested);
-        set_error(c, out, MCP_HEADER_MISMATCH, msg, NULL);
+    if (c->x->http && mcp_version_header_check(c->x->header_version, requested, &e) < 0) {
+        set_error(c, out, e.code, e.msg, NULL);
         return;
     }
     if (!mcp_version_is_modern(requested) || !version_static(requested)) {
         json_t *data =
-            json_pack("{s:o, s:s}", "supported", versions_array(), "requested", requested);
-        set_error(c, out, MCP_UNSUPPORTED_VERSION, "Unsupported protocol version", data);
+            json_pack("{s:o, s:s}", "supported", mcp_versions_json(), "requested", requested);
+        set_error(c, out, ERR_UNSUPPORTED_VERSION, "Unsupported protocol version", data);
         return;
     }
     c->version = version_static(requested);
     if (!json_is_object(caps)) {
-        set_error(c, out, JSONRPC_INVALID_PARAMS,
+        set_error(c, out, ERR_INVALID_PARAMS,
                   "missing params._meta[\"" MCP_META_CLIENT_CAPABILITIES "\"] (an object)", NULL);
         return;
     }
@@ -509,7 +494,7 @@ static void handle_modern(struct call *c, const char *method, json_t *params, st
     else if (strcmp(method, "tools/call") == 0)
         do_tools_call(c, params, out);
     else
-        set_error(c, out, JSONRPC_METHOD_NOT_FOUND, "Method not found", NULL);
+        set_error(c, out, ERR_METHOD_NOT_FOUND, "Method not found", NULL);
 }
 
 static void handle_legacy(struct call *c, struct mcp_session *session, const char *method,
@@ -518,8 +503,7 @@ static void handle_legacy(struct call *c, struct mcp_session *session, const cha
     if (strcmp(method, "initialize") == 0) {
         if (in_batch) {
             /* 2025-03-26 basic/index: "initialize" MUST NOT be part of a batch. */
-            set_error(c, out, JSONRPC_INVALID_REQUEST, "initialize must not be sent in a batch",
-                      NULL);
+            set_error(c, out, ERR_INVALID_REQUEST, "initialize must not be sent in a batch", NULL);
             return;
         }
         do_initialize(c, params, session, out);
@@ -530,7 +514,7 @@ static void handle_legacy(struct call *c, struct mcp_session *session, const cha
     } else if (strcmp(method, "tools/call") == 0) {
         do_tools_call(c, params, out);
     } else {
-        set_error(c, out, JSONRPC_METHOD_NOT_FOUND, "Method not found", NULL);
+        set_error(c, out, ERR_METHOD_NOT_FOUND, "Method not found", NULL);
     }
 }
 
@@ -549,8 +533,8 @@ static const char *legacy_version(struct mcp_session *session, const struct mcp_
 
 /*
  * versioning.mdx "Backward Compatibility": a request carrying modern _meta is served as modern,
- * where initialize does not exist (-32601, 404 over HTTP); an initialize without it selects
- * legacy semantics.
+ * where initialize does not exist (ERR_METHOD_NOT_FOUND, 404 over HTTP); an initialize without it
+ * selects legacy semantics.
  */
 static bool served_as_modern(json_t *msg, const char *method, const struct mcp_exchange *x)
 {
@@ -574,7 +558,7 @@ static void handle_one(struct mcp_server *s, struct mcp_session *session, json_t
 
     switch (kind) {
     case JSONRPC_INVALID:
-        set_error(&c, out, JSONRPC_INVALID_REQUEST, why, NULL);
+        set_error(&c, out, ERR_INVALID_REQUEST, why, NULL);
         break;
     case JSONRPC_RESPONSE:
         /* We never send requests, so a response answers nothing; accept and drop it. */
@@ -588,7 +572,7 @@ static void handle_one(struct mcp_server *s, struct mcp_session *session, json_t
         method = json_string_value(json_object_get(msg, "method"));
         params = params_of(msg);
         if (json_object_get(msg, "params") && !params) {
-            set_error(&c, out, JSONRPC_INVALID_PARAMS, "params must be an object", NULL);
+            set_error(&c, out, ERR_INVALID_PARAMS, "params must be an object", NULL);
             break;
         }
         if (served_as_modern(msg, method, x)) {
@@ -631,7 +615,7 @@ void mcp_server_handle(struct mcp_server *s, struct mcp_session *session, json_t
     if (!x->http && !(session && session->version[0]))
         v = NULL; /* stdio before initialize: the revision is not known yet */
     if (!v || strcmp(v, MCP_VERSION_2025_03_26) != 0) {
-        out->msg = jsonrpc_error(NULL, JSONRPC_INVALID_REQUEST,
+        out->msg = jsonrpc_error(NULL, ERR_INVALID_REQUEST,
                                  "JSON-RPC batches are only supported in protocol version "
                                  "2025-03-26",
                                  NULL);
@@ -639,7 +623,7 @@ void mcp_server_handle(struct mcp_server *s, struct mcp_session *session, json_t
         return;
     }
     if (json_array_size(msg) == 0) {
-        out->msg = jsonrpc_error(NULL, JSONRPC_INVALID_REQUEST, "empty batch", NULL);
+        out->msg = jsonrpc_error(NULL, ERR_INVALID_REQUEST, "empty batch", NULL);
         out->http_status = 400;
         return;
     }

@@ -23,8 +23,8 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
-#include "../err.h"
-#include "tool.h"
+#include "err.h"
+#include "mcp/tool.h"
 
 #define MCP_VERSION_2025_03_26    "2025-03-26"
 #define MCP_VERSION_2025_06_18    "2025-06-18"
@@ -51,8 +51,12 @@ struct mcp_server;
 /* A new server (the info strings are borrowed for its lifetime); NULL when out of memory. */
 struct mcp_server *mcp_server_new(const struct mcp_server_info *info);
 void mcp_server_free(struct mcp_server *s);
-/* Registers a tool (borrowed; it must outlive the server). Order of registration = list order. */
-int mcp_server_add_tool(struct mcp_server *s, const struct tool *t) WUR;
+/*
+ * Registers a tool (borrowed; it must outlive the server). Order of registration = list order.
+ * Returns 0, or -1 with e saying which failure: a tool without name, object input schema or
+ * handler, or a name registered already (ERR_INVALID_PARAMS); out of memory (ERR_INTERNAL).
+ */
+int mcp_server_add_tool(struct mcp_server *s, const struct tool *t, struct err *e) WUR;
 const struct tool *mcp_server_find_tool(const struct mcp_server *s, const char *name);
 
 /* State of a legacy session on a stateful transport (stdio). */
@@ -97,6 +101,15 @@ const char *mcp_message_modern_version(json_t *msg);
 /* true if `v` is a revision this server speaks. */
 bool mcp_version_supported(const char *v);
 bool mcp_version_is_modern(const char *v);
+/* Every revision served, newest first (supportedVersions, ERR_UNSUPPORTED_VERSION data). New
+ * reference, NULL when out of memory. */
+json_t *mcp_versions_json(void);
+/*
+ * The MCP-Protocol-Version header (NULL: absent) must say what the body's _meta says
+ * (streamable-http.mdx "Protocol Version Header", "Server Validation"). Returns 0 when it does,
+ * else -1 with e = ERR_HEADER_MISMATCH and the message for the client.
+ */
+int mcp_version_header_check(const char *header, const char *meta_version, struct err *e) WUR;
 /* For notifications/cancelled: the requestId it names (borrowed), else NULL. */
 json_t *mcp_cancelled_request_id(json_t *msg);
 

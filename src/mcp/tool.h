@@ -11,7 +11,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
-#include "../err.h"
+#include "err.h"
 
 /* Everything a handler may know about the call it serves. All pointers are borrowed. */
 struct tool_ctx {
@@ -38,8 +38,15 @@ struct tool_result {
     {                                                                                              \
         NULL, NULL, false                                                                          \
     }
+/* Frees the content and structured content and resets r; safe twice. */
 void tool_result_release(struct tool_result *r);
-/* Convenience: one text block. Returns -1 when out of memory. */
+/*
+ * Appends one text block holding the `len` bytes of text (copied); bytes that are not valid
+ * UTF-8 are replaced by a note saying so. is_error is left as it is. Returns 0, or -1 when out
+ * of memory.
+ */
+int tool_result_add_text(struct tool_result *r, const char *text, size_t len) WUR;
+/* Appends one text block (NULL text: an empty one) and sets is_error. Returns 0 or -1 (OOM). */
 int tool_result_text(struct tool_result *r, const char *text, bool is_error) WUR;
 
 struct tool {
@@ -51,8 +58,8 @@ struct tool {
     json_t *annotations;   /* ToolAnnotations object or NULL */
     /*
      * Runs the tool. Returns 0 with r filled (a failure of the tool itself is r->is_error),
-     * or -1 with e->code = -32602 when the arguments are invalid (the core turns that into
-     * an isError result or a JSON-RPC error as the negotiated revision wants), any other code
+     * or -1 with e->code = ERR_INVALID_PARAMS when the arguments are invalid (the core turns that
+     * into an isError result or a JSON-RPC error as the negotiated revision wants), any other code
      * for an internal failure.
      */
     int (*call)(const struct tool *t, const struct tool_ctx *ctx, json_t *args,
@@ -60,8 +67,8 @@ struct tool {
     /*
      * Client capabilities the tool needs (top-level ClientCapabilities names such as
      * "sampling"), NULL-terminated; NULL = none. A modern request whose clientCapabilities
-     * lacks one gets -32021 with data.requiredCapabilities (basic/index.mdx); the handler
-     * never runs.
+     * lacks one gets ERR_MISSING_CAPABILITY with data.requiredCapabilities (basic/index.mdx); the
+     * handler never runs.
      */
     const char *const *required_capabilities;
     void *data; /* the handler's own state */

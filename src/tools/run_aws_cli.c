@@ -1,4 +1,4 @@
-#include "run_aws_cli.h"
+#include "tools/run_aws_cli.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -6,66 +6,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "../awscli/argv.h"
-#include "../awscli/policy.h"
-#include "../awscli/runner.h"
-#include "../buf.h"
-#include "../log.h"
+#include "awscli/argv.h"
+#include "awscli/cli_env.h"
+#include "awscli/policy.h"
+#include "awscli/runner.h"
+#include "buf.h"
+#include "clock.h"
+#include "log.h"
 #include "alloc.h"
-#include "../banned.h"
+#include "banned.h"
 
 /* Delay between SIGTERM and SIGKILL when a command runs out of time. */
 #define TERM_GRACE_MS 1000
-
-/*
- * The variables the CLI may see from our own environment. Credentials and region (static
- * keys, the Lambda/ECS container provider, web identity), the operator's choice of profile and
- * config files, CA bundle and proxies (operator settings the caller cannot touch: the policy
- * refuses --profile, --ca-bundle, --endpoint-url), retry tuning, the Lambda trace id, and the
- * locale. Everything else, in particular unrelated secrets such as GITHUB_TOKEN or our own
- * AWSCLI_MCP_AUTH_TOKEN, and PYTHON* variables that could change what the CLI executes, stays
- * out. HOME, AWS_PAGER and AWS_CLI_AUTO_PROMPT are always set by us.
- */
-static const char *const env_pass[] = {
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_ROLE_ARN",
-    "AWS_ROLE_SESSION_NAME",
-    "AWS_STS_REGIONAL_ENDPOINTS",
-    "AWS_PROFILE",
-    "AWS_CONFIG_FILE",
-    "AWS_SHARED_CREDENTIALS_FILE",
-    "AWS_CA_BUNDLE",
-    "AWS_EC2_METADATA_DISABLED",
-    "AWS_MAX_ATTEMPTS",
-    "AWS_RETRY_MODE",
-    "AWS_USE_FIPS_ENDPOINT",
-    "_X_AMZN_TRACE_ID",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "NO_PROXY",
-    "http_proxy",
-    "https_proxy",
-    "no_proxy",
-    "PATH",
-    "LANG",
-    "LC_ALL",
-    "TZ",
-};
-#define ENV_PASS_COUNT (sizeof(env_pass) / sizeof(env_pass[0]))
-/* The passed variables, HOME, AWS_PAGER, AWS_CLI_AUTO_PROMPT, two config-file defaults, NULL. */
-#define ENV_MAX (ENV_PASS_COUNT + 6)
 
 struct rac {
     struct tool tool; /* first, so that a struct tool * is a struct rac * */
@@ -87,12 +41,6 @@ static const char tool_title[] = "Run AWS CLI command";
 
 /* ---- creation ---------------------------------------------------------------------------- */
 
-static bool is_executable_file(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
-}
-
 /*
  * Finds the aws program once at start, the way the runner will (runner_find_program, with
  * the server's own PATH), so that a missing CLI is a start-up error. The result is malloc'd.
@@ -104,32 +52,18 @@ static int resolve_program(const char *name, char **out, struct err *e)
 
     if (runner_find_program(name, (const char *const *)environ, &path, NULL) < 0) {
         buf_release(&path);
-        return err_set(e, -32602,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "AWSCLI_MCP_AWS_CLI: '%s' not found in PATH (install AWS CLI v2 or set "
                        "AWSCLI_MCP_AWS_CLI=/path/to/aws)",
                        name);
     }
-    if (!is_executable_file(path.p)) {
+    if (!runner_is_executable_file(path.p)) {
         buf_release(&path);
-        return err_set(e, -32602, "AWSCLI_MCP_AWS_CLI: '%s' is not an executable file", name);
+        return err_set(e, ERR_INVALID_PARAMS, "AWSCLI_MCP_AWS_CLI: '%s' is not an executable file",
+                       name);
     }
     *out = buf_take(&path, NULL);
-    return *out ? 0 : err_set(e, -32603, "out of memory");
-}
-
-static char *home_file_env(const char *var, const char *file)
-{
-    const char *home = getenv("HOME");
-    char *path = NULL, *env = NULL;
-
-    if (getenv(var) || !home || !*home)
-        return NULL;
-    if (asprintf(&path, "%s/.aws/%s", home, file) < 0)
-        return NULL;
-    if (access(path, R_OK) == 0 && asprintf(&env, "%s=%s", var, path) < 0)
-        env = NULL;
-    free(path);
-    return env;
+    return *out ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
 }
 
 static char *build_description(const struct rac *t)
@@ -214,7 +148,7 @@ int run_aws_cli_new(const struct config *cfg, struct tool **out, struct err *e)
 
     *out = NULL;
     if (!t)
-        return err_set(e, -32603, "out of memory");
+        return err_set(e, ERR_INTERNAL, "out of memory");
     t->cfg = cfg;
     atomic_init(&t->running, 0);
     if (resolve_program(cfg->aws_cli ? cfg->aws_cli : "aws", &t->aws_path, e) < 0)
@@ -224,8 +158,8 @@ int run_aws_cli_new(const struct config *cfg, struct tool **out, struct err *e)
     t->home = runner_home_dir(e);
     if (!t->home)
         goto fail;
-    t->config_file_env = home_file_env("AWS_CONFIG_FILE", "config");
-    t->creds_file_env = home_file_env("AWS_SHARED_CREDENTIALS_FILE", "credentials");
+    t->config_file_env = cli_env_home_file("AWS_CONFIG_FILE", "config");
+    t->creds_file_env = cli_env_home_file("AWS_SHARED_CREDENTIALS_FILE", "credentials");
     t->description = build_description(t);
     ro = policy_read_only(t->policy);
     t->tool.name = RUN_AWS_CLI_NAME;
@@ -240,7 +174,7 @@ int run_aws_cli_new(const struct config *cfg, struct tool **out, struct err *e)
     t->tool.data = t;
     if (!t->description || !t->tool.input_schema || !t->tool.output_schema ||
         !t->tool.annotations) {
-        err_set(e, -32603, "out of memory");
+        err_set(e, ERR_INTERNAL, "out of memory");
         goto fail;
     }
     *out = &t->tool;
@@ -269,63 +203,6 @@ void run_aws_cli_free(struct tool *tool)
 }
 
 /* ---- one call ---------------------------------------------------------------------------- */
-
-/* The child's environment: NULL-terminated, every string malloc'd except the static ones. */
-struct envv {
-    char *v[ENV_MAX];
-    bool owned[ENV_MAX];
-    size_t n;
-};
-
-static int env_add(struct envv *ev, const char *name, const char *value)
-{
-    char *s = NULL;
-
-    if (ev->n + 1 >= ENV_MAX)
-        return -1;
-    if (asprintf(&s, "%s=%s", name, value) < 0)
-        return -1;
-    ev->owned[ev->n] = true;
-    ev->v[ev->n++] = s;
-    return 0;
-}
-
-static int env_add_static(struct envv *ev, char *s)
-{
-    if (ev->n + 1 >= ENV_MAX)
-        return -1;
-    ev->owned[ev->n] = false;
-    ev->v[ev->n++] = s;
-    return 0;
-}
-
-static void env_release(struct envv *ev)
-{
-    for (size_t i = 0; i < ev->n; i++)
-        if (ev->owned[i])
-            free(ev->v[i]);
-    ev->n = 0;
-}
-
-static int env_build(const struct rac *t, struct envv *ev)
-{
-    static char pager[] = "AWS_PAGER=", prompt[] = "AWS_CLI_AUTO_PROMPT=off";
-
-    for (size_t i = 0; i < ENV_PASS_COUNT; i++) {
-        const char *v = getenv(env_pass[i]);
-        if (v && env_add(ev, env_pass[i], v) < 0)
-            return -1;
-    }
-    if (env_add(ev, "HOME", t->home) < 0 || env_add_static(ev, pager) < 0 ||
-        env_add_static(ev, prompt) < 0)
-        return -1;
-    if (t->config_file_env && env_add_static(ev, t->config_file_env) < 0)
-        return -1;
-    if (t->creds_file_env && env_add_static(ev, t->creds_file_env) < 0)
-        return -1;
-    ev->v[ev->n] = NULL;
-    return 0;
-}
 
 static bool words_choose_output(char *const *w, size_t n)
 {
@@ -407,36 +284,28 @@ static void audit(const struct tool_ctx *ctx, const char *outcome, const char *r
     log_event(LOG_INFO, "audit", f);
 }
 
-static int add_text(struct tool_result *r, const char *text, size_t len)
+static int add_textv(struct tool_result *r, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
+static int add_textv(struct tool_result *r, const char *fmt, va_list ap)
 {
-    json_t *s = json_stringn(text, len), *block;
+    char *s = NULL;
+    int n = vasprintf(&s, fmt, ap);
 
-    if (!s)
-        s = json_string("(output was not valid UTF-8)");
-    block = json_pack("{s:s, s:o}", "type", "text", "text", s);
-    if (!block)
+    if (n < 0)
         return -1;
-    if (!r->content)
-        r->content = json_array();
-    if (!r->content || json_array_append_new(r->content, block) < 0)
-        return -1;
-    return 0;
+    n = tool_result_add_text(r, s, (size_t)n);
+    free(s);
+    return n;
 }
 
 static int add_textf(struct tool_result *r, const char *fmt, ...) PRINTF_LIKE(2, 3);
 static int add_textf(struct tool_result *r, const char *fmt, ...)
 {
-    char *s = NULL;
     va_list ap;
     int n;
 
     va_start(ap, fmt);
-    n = vasprintf(&s, fmt, ap);
+    n = add_textv(r, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return -1;
-    n = add_text(r, s, (size_t)n);
-    free(s);
     return n;
 }
 
@@ -488,10 +357,10 @@ static int result_build(const struct rac *t, const struct runner_result *res, bo
                              res->duration_ms) < 0) {
             return -1;
         }
-        if (elen && add_text(r, res->err.p, elen) < 0)
+        if (elen && tool_result_add_text(r, res->err.p, elen) < 0)
             return -1;
     } else if (ok) {
-        if (add_text(r, res->out.p, res->out.len) < 0)
+        if (tool_result_add_text(r, res->out.p, res->out.len) < 0)
             return -1;
     } else {
         /* The CLI explains its failures on stderr; show that first, then the status. */
@@ -522,12 +391,6 @@ static int result_build(const struct rac *t, const struct runner_result *res, bo
     return 0;
 }
 
-static int refuse(struct tool_result *r, const char *what, const char *msg)
-{
-    tool_result_release(r);
-    return add_textf(r, "%s: %s", what, msg);
-}
-
 static int validate_args(json_t *args, const char **cmd, struct err *e)
 {
     json_t *c = json_object_get(args, "command");
@@ -538,111 +401,144 @@ static int validate_args(json_t *args, const char **cmd, struct err *e)
     json_object_foreach(args, key, v)
     {
         if (strcmp(key, "command") != 0)
-            return err_set(e, -32602,
+            return err_set(e, ERR_INVALID_PARAMS,
                            "run_aws_cli: unknown argument '%.60s'; the only argument is "
                            "\"command\" (a string)",
                            key);
     }
     if (!c)
-        return err_set(e, -32602,
+        return err_set(e, ERR_INVALID_PARAMS,
                        "run_aws_cli: missing argument \"command\" (a string such as \"logs "
                        "describe-log-groups\")");
     if (!json_is_string(c))
-        return err_set(e, -32602, "run_aws_cli: \"command\" must be a string");
+        return err_set(e, ERR_INVALID_PARAMS, "run_aws_cli: \"command\" must be a string");
     len = json_string_length(c);
     if (len == 0)
-        return err_set(e, -32602, "run_aws_cli: \"command\" is empty");
+        return err_set(e, ERR_INVALID_PARAMS, "run_aws_cli: \"command\" is empty");
     if (len > ARGV_MAX_BYTES)
-        return err_set(e, -32602, "run_aws_cli: \"command\" is %zu bytes; the limit is %d", len,
+        return err_set(e, ERR_INVALID_PARAMS,
+                       "run_aws_cli: \"command\" is %zu bytes; the limit is %d", len,
                        ARGV_MAX_BYTES);
     if (strlen(json_string_value(c)) != len)
-        return err_set(e, -32602, "run_aws_cli: \"command\" contains a NUL character");
+        return err_set(e, ERR_INVALID_PARAMS, "run_aws_cli: \"command\" contains a NUL character");
     *cmd = json_string_value(c);
     return 0;
 }
 
-static int call(const struct tool *tool, const struct tool_ctx *ctx, json_t *args,
-                struct tool_result *r, struct err *e)
+/* One command on its way through prepare, run and report. */
+struct job {
+    struct argv_words words;
+    struct cli_env env;
+    const char **argv;
+    long long deadline;
+    bool deadline_ours; /* the deadline is AWSCLI_MCP_TIMEOUT_S, not the request's */
+    bool counted;       /* counted in t->running */
+    bool ran;           /* res is initialised */
+    struct runner_result res;
+};
+
+static void job_release(struct rac *t, struct job *j)
 {
-    struct rac *t = tool->data;
-    struct argv_words words = ARGV_WORDS_INIT;
-    struct envv env = {0};
-    struct runner_opts o = {0};
-    struct runner_result res = {0};
+    if (j->counted)
+        atomic_fetch_sub(&t->running, 1);
+    if (j->ran)
+        runner_result_release(&j->res);
+    cli_env_release(&j->env);
+    free(j->argv);
+    argv_words_release(&j->words);
+}
+
+/*
+ * The one way a call is refused: audited as `outcome` with `reason`, answered with an isError
+ * result whose text is the format. Returns 1 (the call is answered), or -1 when out of memory.
+ */
+static int refuse(const struct tool_ctx *ctx, struct tool_result *r, const struct job *j,
+                  const char *outcome, const char *reason, const char *fmt, ...) PRINTF_LIKE(6, 7);
+static int refuse(const struct tool_ctx *ctx, struct tool_result *r, const struct job *j,
+                  const char *outcome, const char *reason, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    audit(ctx, outcome, reason, j->words.n ? &j->words : NULL, j->argv, NULL);
+    tool_result_release(r);
+    va_start(ap, fmt);
+    n = add_textv(r, fmt, ap);
+    va_end(ap);
+    r->is_error = true;
+    return n < 0 ? -1 : 1;
+}
+
+/*
+ * A failure of argv_split or policy_check: bad input is the caller's (a refusal), anything
+ * else is ours. Returns what refuse returns, or -1 with e filled.
+ */
+static int refuse_or_fail(const struct tool_ctx *ctx, struct tool_result *r, const struct job *j,
+                          const char *what, const struct err *ce, struct err *e)
+{
+    if (ce->code != ERR_INVALID_PARAMS)
+        return err_set(e, ERR_INTERNAL, "%s", ce->msg);
+    return refuse(ctx, r, j, "refused", ce->msg, "%s: %s", what, ce->msg);
+}
+
+/*
+ * Turns the arguments into a command ready to run: split, checked against the policy, counted
+ * against AWSCLI_MCP_MAX_CONCURRENT, argv, environment and deadline built. Returns 0 when it
+ * is ready, 1 when the call is answered already (a refusal in r), -1 with e filled.
+ */
+static int prepare(struct rac *t, const struct tool_ctx *ctx, json_t *args, struct job *j,
+                   struct tool_result *r, struct err *e)
+{
     struct err ce = ERR_INIT;
-    const char **argv = NULL;
     const char *cmd = NULL;
-    long long now, deadline;
-    bool counted = false, ran = false, ours = true;
-    int rc = -1, n;
+    long long now;
+    int n;
 
     if (validate_args(args, &cmd, e) < 0) {
         audit(ctx, "invalid", e->msg, NULL, NULL, NULL);
         return -1;
     }
-
-    if (argv_split(cmd, &words, &ce) < 0) {
-        if (ce.code != -32602) {
-            err_set(e, -32603, "%s", ce.msg);
-            goto out;
-        }
-        audit(ctx, "refused", ce.msg, NULL, NULL, NULL);
-        if (refuse(r, "Refused", ce.msg) < 0)
-            goto oom;
-        r->is_error = true;
-        rc = 0;
-        goto out;
-    }
-    if (policy_check(t->policy, words.v, words.n, &ce) < 0) {
-        if (ce.code == -32603) {
-            err_set(e, -32603, "%s", ce.msg);
-            goto out;
-        }
-        audit(ctx, "refused", ce.msg, &words, NULL, NULL);
-        if (refuse(r, "Refused by the server's policy", ce.msg) < 0)
-            goto oom;
-        r->is_error = true;
-        rc = 0;
-        goto out;
-    }
+    if (argv_split(cmd, &j->words, &ce) < 0)
+        return refuse_or_fail(ctx, r, j, "Refused", &ce, e);
+    if (policy_check(t->policy, j->words.v, j->words.n, &ce) < 0)
+        return refuse_or_fail(ctx, r, j, "Refused by the server's policy", &ce, e);
 
     n = atomic_fetch_add(&t->running, 1);
-    counted = true;
-    if (n >= t->cfg->max_concurrent) {
-        audit(ctx, "busy", NULL, &words, NULL, NULL);
-        if (add_textf(r,
+    j->counted = true;
+    if (n >= t->cfg->max_concurrent)
+        return refuse(ctx, r, j, "busy", NULL,
                       "Busy: %d AWS CLI commands are already running (AWSCLI_MCP_MAX_CONCURRENT"
                       "=%d). Retry in a few seconds.",
-                      n, t->cfg->max_concurrent) < 0)
-            goto oom;
-        r->is_error = true;
-        rc = 0;
-        goto out;
-    }
+                      n, t->cfg->max_concurrent);
 
-    argv = argv_build(t, &words);
-    if (!argv || env_build(t, &env) < 0)
-        goto oom;
+    j->argv = argv_build(t, &j->words);
+    if (!j->argv || cli_env_build(&j->env, t->home, t->config_file_env, t->creds_file_env) < 0)
+        return err_set(e, ERR_INTERNAL, "out of memory");
 
     now = clock_mono_ms();
-    deadline = now + (long long)t->cfg->timeout_s * 1000;
-    if (ctx && ctx->deadline_ms > 0 && ctx->deadline_ms < deadline) {
-        deadline = ctx->deadline_ms;
-        ours = false;
+    j->deadline = now + (long long)t->cfg->timeout_s * 1000;
+    j->deadline_ours = true;
+    if (ctx && ctx->deadline_ms > 0 && ctx->deadline_ms < j->deadline) {
+        j->deadline = ctx->deadline_ms;
+        j->deadline_ours = false;
     }
-    if (deadline <= now) {
-        audit(ctx, "timeout", "no time left before the request's deadline", &words, argv, NULL);
-        if (add_textf(r, "The request's deadline has already passed; the command was not run.") < 0)
-            goto oom;
-        r->is_error = true;
-        rc = 0;
-        goto out;
-    }
+    if (j->deadline <= now)
+        return refuse(ctx, r, j, "timeout", "no time left before the request's deadline",
+                      "The request's deadline has already passed; the command was not run.");
+    return 0;
+}
 
-    o.argv = argv;
-    o.env = (const char *const *)env.v;
+/* Runs the prepared command. Returns 0 (j->res filled), 1 (a refusal in r) or -1 (OOM). */
+static int run(const struct rac *t, const struct tool_ctx *ctx, struct job *j,
+               struct tool_result *r)
+{
+    struct runner_opts o = {0};
+    struct err ce = ERR_INIT;
+
+    o.argv = j->argv;
+    o.env = (const char *const *)j->env.v;
     o.cwd = t->home;
-    o.deadline_ms = deadline;
+    o.deadline_ms = j->deadline;
     o.term_grace_ms = TERM_GRACE_MS;
     o.max_stdout = t->cfg->max_output_bytes;
     o.max_stderr = CAP_CLI_STDERR;
@@ -650,41 +546,46 @@ static int call(const struct tool *tool, const struct tool_ctx *ctx, json_t *arg
 
     if (ctx && ctx->progress)
         ctx->progress(ctx->progress_opaque, 0, 1, "running the AWS CLI");
-    ran = true; /* runner_run initialises res in every case */
-    if (runner_run(&o, &res, &ce) < 0) {
-        audit(ctx, "error", ce.msg, &words, argv, NULL);
-        tool_result_release(r);
-        if (add_textf(r, "Could not run the AWS CLI: %s", ce.msg) < 0)
-            goto oom;
-        r->is_error = true;
-        rc = 0;
-        goto out;
-    }
+    j->ran = true; /* runner_run initialises res in every case */
+    if (runner_run(&o, &j->res, &ce) < 0)
+        return refuse(ctx, r, j, "error", ce.msg, "Could not run the AWS CLI: %s", ce.msg);
     if (ctx && ctx->progress)
         ctx->progress(ctx->progress_opaque, 1, 1, "done");
+    return 0;
+}
+
+/* Audits the finished run and fills r from it. Returns 0, or -1 when out of memory. */
+static int report(const struct rac *t, const struct tool_ctx *ctx, const struct job *j,
+                  struct tool_result *r)
+{
+    const struct runner_result *res = &j->res;
 
     audit(ctx,
-          res.cancelled   ? "cancelled"
-          : res.timed_out ? "timeout"
-          : res.exit_code ? "failed"
-                          : "ok",
-          NULL, &words, argv, &res);
-    if (result_build(t, &res, ours, r) < 0)
-        goto oom;
-    rc = 0;
-    goto out;
+          res->cancelled   ? "cancelled"
+          : res->timed_out ? "timeout"
+          : res->exit_code ? "failed"
+                           : "ok",
+          NULL, &j->words, j->argv, res);
+    return result_build(t, res, j->deadline_ours, r);
+}
 
-oom:
-    tool_result_release(r);
-    err_set(e, -32603, "out of memory");
-    rc = -1;
-out:
-    if (counted)
-        atomic_fetch_sub(&t->running, 1);
-    if (ran)
-        runner_result_release(&res);
-    env_release(&env);
-    free(argv);
-    argv_words_release(&words);
-    return rc;
+static int call(const struct tool *tool, const struct tool_ctx *ctx, json_t *args,
+                struct tool_result *r, struct err *e)
+{
+    struct rac *t = tool->data;
+    struct job j = {.words = ARGV_WORDS_INIT};
+    int rc;
+
+    rc = prepare(t, ctx, args, &j, r, e);
+    if (rc == 0)
+        rc = run(t, ctx, &j, r);
+    if (rc == 0)
+        rc = report(t, ctx, &j, r);
+    /* A failure that left e empty ran out of memory (refuse, run and report say no more). */
+    if (rc < 0 && e->code == ERR_NONE)
+        err_set(e, ERR_INTERNAL, "out of memory");
+    if (rc < 0)
+        tool_result_release(r);
+    job_release(t, &j);
+    return rc < 0 ? -1 : 0;
 }

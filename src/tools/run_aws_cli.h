@@ -7,8 +7,8 @@
  *
  * One call:
  *   1. The arguments are validated: exactly {"command": string}, 1..ARGV_MAX_BYTES bytes, no
- *      NUL. Anything else is -1 with e->code -32602 (the core turns it into an isError result
- *      or a JSON-RPC error, as the negotiated revision wants).
+ *      NUL. Anything else is -1 with e->code ERR_INVALID_PARAMS (the core turns it into an isError
+ * result or a JSON-RPC error, as the negotiated revision wants).
  *   2. The command is split into words (awscli/argv.h) and checked (awscli/policy.h). A refusal
  *      is an isError result that says why and what to do instead.
  *   3. Past cfg->max_concurrent calls at once, the call is an isError "busy, retry" result.
@@ -29,9 +29,9 @@
  * Thread safety: call() may run on many threads at once.
  */
 
-#include "../config.h"
-#include "../err.h"
-#include "../mcp/tool.h"
+#include "config.h"
+#include "err.h"
+#include "mcp/tool.h"
 
 #define RUN_AWS_CLI_NAME "run_aws_cli"
 

@@ -12,21 +12,18 @@
  * Checks, in this order (the first that fails answers):
  *   Host (local only) 403 -> Origin 403 -> path 404 -> OPTIONS preflight 204 ->
  *   bearer token 401 -> method 405 -> Content-Type 415 -> Accept 406 -> body size 413 ->
- *   JSON parse 400/-32700 -> MCP-Protocol-Version 400 -> Mcp-Method / Mcp-Name 400/-32020 ->
- *   the protocol core (200, or its status: 400, 404 for modern -32601) or 202 for nothing.
+ *   JSON parse 400/ERR_PARSE -> MCP-Protocol-Version 400 -> Mcp-Method / Mcp-Name
+ * 400/ERR_HEADER_MISMATCH -> the protocol core (200, or its status: 400, 404 for modern
+ * ERR_METHOD_NOT_FOUND) or 202 for nothing.
  */
 
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../config.h"
-#include "../mcp/server.h"
-
-struct http_header {
-    const char *name; /* any case; compared case-insensitively */
-    const char *value;
-};
+#include "config.h"
+#include "mcp/server.h"
+#include "transport/http_header.h"
 
 struct http_request {
     const char *method; /* "POST", "GET", ... */
@@ -74,18 +71,5 @@ void http_front_free(struct http_front *f);
  */
 void http_handle(struct http_front *f, const struct http_request *req, struct http_response *res);
 void http_response_release(struct http_response *res);
-
-/* Case-insensitive header lookup (the first one of that name); NULL when absent. */
-const char *http_header_get(const struct http_request *req, const char *name);
-
-/*
- * Decodes a header value that may use the MCP sentinel "=?base64?<base64>?=" (streamable-http
- * "Value Encoding"): leading and trailing spaces and tabs are dropped, then a sentinel value is
- * decoded strictly (standard alphabet, padding required) and any other value is taken as is.
- * Writes a malloc'd, NUL-terminated copy to *out and its length (the bytes may include NUL) to
- * *len. Returns 0, or -1 when the base64 is invalid or a plain value holds bytes outside
- * visible ASCII, space and tab (*out is then NULL).
- */
-int http_header_value_decode(const char *value, char **out, size_t *len);
 
 #endif

@@ -1,10 +1,10 @@
-#include "httpd.h"
+#include "transport/httpd.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #define DYNLIB_MHD
-#include "../dynlib.h"
+#include "dynlib.h"
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -19,10 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../buf.h"
-#include "../log.h"
+#include "buf.h"
+#include "clock.h"
+#include "log.h"
 #include "alloc.h"
-#include "../banned.h"
+#include "banned.h"
 
 /* A client that sends this many times the cap after being refused is disconnected. */
 #define DRAIN_FACTOR 16
@@ -328,7 +329,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 static int listen_on(const char *host, int port, struct err *e)
 {
     struct addrinfo hints = {0}, *ai = NULL;
-    char portstr[8];
+    char portstr[8], why[128];
     int fd = -1, saved = 0, rc;
 
     hints.ai_family = AF_UNSPEC;
@@ -337,7 +338,7 @@ static int listen_on(const char *host, int port, struct err *e)
     snprintf(portstr, sizeof(portstr), "%d", port);
     rc = getaddrinfo(host[0] ? host : NULL, portstr, &hints, &ai);
     if (rc != 0)
-        return err_set(e, -1, "cannot listen on %s:%d: %s", host, port, gai_strerror(rc));
+        return err_set(e, ERR_INTERNAL, "cannot listen on %s:%d: %s", host, port, gai_strerror(rc));
     for (struct addrinfo *a = ai; a; a = a->ai_next) {
         int one = 1;
         fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
@@ -354,8 +355,9 @@ static int listen_on(const char *host, int port, struct err *e)
     }
     freeaddrinfo(ai);
     if (fd < 0)
-        return err_set(e, -1, "cannot listen on %s%s%s:%d: %s", strchr(host, ':') ? "[" : "", host,
-                       strchr(host, ':') ? "]" : "", port, strerror(saved));
+        return err_set(e, ERR_INTERNAL, "cannot listen on %s%s%s:%d: %s",
+                       strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", port,
+                       err_errno_text(saved, why, sizeof(why)));
     return fd;
 }
 

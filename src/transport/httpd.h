@@ -22,8 +22,8 @@
  *   waits at most HTTPD_CANCEL_GRACE_MS more before closing every connection.
  */
 
-#include "../config.h"
-#include "http.h"
+#include "config.h"
+#include "transport/http.h"
 
 #define HTTPD_MAX_CONNECTIONS 64
 #define HTTPD_IDLE_TIMEOUT_S  30

@@ -15,6 +15,7 @@
 #include "../aws/http.h"
 #include "../base64.h"
 #include "../buf.h"
+#include "../clock.h"
 #include "../log.h"
 #include "../banned.h"
 

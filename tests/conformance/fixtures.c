@@ -30,18 +30,18 @@ static const char silence_wav[] = "UklGRjQAAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAABA
 static int add_block(struct tool_result *r, json_t *block, struct err *e)
 {
     if (!block)
-        return err_set(e, -32603, "out of memory");
+        return err_set(e, ERR_INTERNAL, "out of memory");
     if (!r->content)
         r->content = json_array();
     if (!r->content || json_array_append_new(r->content, block) < 0)
-        return err_set(e, -32603, "out of memory");
+        return err_set(e, ERR_INTERNAL, "out of memory");
     return 0;
 }
 
 static int text_result(struct tool_result *r, const char *text, bool is_error, struct err *e)
 {
     if (tool_result_text(r, text, is_error) < 0)
-        return err_set(e, -32603, "out of memory");
+        return err_set(e, ERR_INTERNAL, "out of memory");
     return 0;
 }
 
@@ -125,7 +125,7 @@ static int call_progress(const struct tool *t, const struct tool_ctx *ctx, json_
 {
     static const double steps[] = {0, 50, 100};
     (void)t, (void)args;
-    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
         if (i > 0 && sleep_cancellable(ctx, 50))
             return text_result(r, "Cancelled", true, e);
         if (ctx->progress)
@@ -154,7 +154,7 @@ static int call_echo_schema(const struct tool *t, const struct tool_ctx *ctx, js
     int rc;
     (void)t, (void)ctx;
     if (!dump)
-        return err_set(e, -32603, "out of memory");
+        return err_set(e, ERR_INTERNAL, "out of memory");
     rc = text_result(r, dump, false, e);
     free(dump);
     return rc;
@@ -215,7 +215,7 @@ static struct fixture fixtures[] = {
       .call = call_logging_tool},
      NO_ARGS_SCHEMA},
     {{.name = "test_missing_capability",
-      .description = "Needs the client's sampling capability (-32021 without it)",
+      .description = "Needs the client's sampling capability (ERR_MISSING_CAPABILITY without it)",
       .required_capabilities = (const char *const[]){"sampling", NULL},
       .call = call_simple_text},
      NO_ARGS_SCHEMA},
@@ -228,7 +228,7 @@ static struct fixture fixtures[] = {
 static int register_fixtures(struct mcp_server *s, const struct config *cfg)
 {
     (void)cfg;
-    for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(fixtures); i++) {
         json_error_t jerr;
         struct tool *t = &fixtures[i].tool;
         t->input_schema = json_loads(fixtures[i].schema, 0, &jerr);
@@ -236,7 +236,7 @@ static int register_fixtures(struct mcp_server *s, const struct config *cfg)
             fprintf(stderr, "fixture %s: bad schema: %s\n", t->name, jerr.text);
             return -1;
         }
-        if (mcp_server_add_tool(s, t) < 0)
+        if (mcp_server_add_tool(s, t, NULL) < 0)
             return -1;
     }
     return 0;
@@ -245,7 +245,7 @@ static int register_fixtures(struct mcp_server *s, const struct config *cfg)
 int main(int argc, char **argv)
 {
     int rc = app_main(argc, argv, register_fixtures);
-    for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++)
+    for (size_t i = 0; i < ARRAY_SIZE(fixtures); i++)
         json_decref(fixtures[i].tool.input_schema);
     return rc;
 }

@@ -2,7 +2,7 @@
  * libFuzzer target for the run_aws_cli command path: argv_split on arbitrary bytes, then
  * policy_check on whatever it accepts, under two policies (the read-only default and a wide
  * ALLOW/DENY one). Besides the sanitizers' findings it asserts the tokenizer's contract:
- * a refusal leaves the output empty with a -32602 message, an acceptance gives 1..256
+ * a refusal leaves the output empty with a ERR_INVALID_PARAMS message, an acceptance gives 1..256
  * NULL-terminated words with no control bytes other than tab and line feed, and quoting those
  * words again with single quotes and splitting the result gives the same words back. Build
  * and run: see README.md beside this file.
@@ -114,7 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (argv_split(cmd, &w, &e) != 0) {
         must(w.v == NULL && w.n == 0);
-        must(e.code == -32602 && e.msg[0] != '\0');
+        must(e.code == ERR_INVALID_PARAMS && e.msg[0] != '\0');
     } else {
         must(w.n >= 1 && w.n <= ARGV_MAX_WORDS && w.v[w.n] == NULL);
         for (size_t i = 0; i < w.n; i++) {
@@ -126,7 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (int k = 0; k < 2; k++) {
             struct err pe = ERR_INIT;
             if (policy_check(policies[k], w.v, w.n, &pe) != 0)
-                must(pe.code == -32602 && pe.msg[0] != '\0');
+                must(pe.code == ERR_INVALID_PARAMS && pe.msg[0] != '\0');
             else
                 /* Whatever passes has no word the CLI would read as a refused option. */
                 for (size_t i = 0; i < w.n; i++)

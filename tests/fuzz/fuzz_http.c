@@ -25,7 +25,7 @@ static int call(const struct tool *t, const struct tool_ctx *ctx, json_t *args,
     (void)t;
     (void)ctx;
     if (!json_is_string(json_object_get(args, "command")))
-        return err_set(e, -32602, "command must be a string");
+        return err_set(e, ERR_INVALID_PARAMS, "command must be a string");
     return tool_result_text(r, "ok", false);
 }
 
@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         log_set_level(LOG_OFF);
         t.input_schema = json_pack("{s:s}", "type", "object");
         server = mcp_server_new(&info);
-        must(server && mcp_server_add_tool(server, &t) == 0);
+        must(server && mcp_server_add_tool(server, &t, NULL) == 0);
         for (int i = 0; i < 2; i++) {
             cfg[i].max_body_bytes = 4096;
             snprintf(cfg[i].listen_host, sizeof(cfg[i].listen_host), "127.0.0.1");

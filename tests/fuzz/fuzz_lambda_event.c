@@ -9,7 +9,8 @@
 #include <string.h>
 
 #include "log.h"
-#include "transport/lambda.h"
+#include "transport/lambda_event.h"
+#include "transport/lambda_reply.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -18,7 +18,7 @@ static int call(const struct tool *t, const struct tool_ctx *ctx, json_t *args,
 {
     (void)t;
     if (!json_is_string(json_object_get(args, "command")))
-        return err_set(e, -32602, "command must be a string");
+        return err_set(e, ERR_INVALID_PARAMS, "command must be a string");
     if (ctx->progress)
         ctx->progress(ctx->progress_opaque, 1, 0, NULL);
     return tool_result_text(r, json_string_value(json_object_get(args, "command")), false);
@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         log_set_level(LOG_OFF);
         t.input_schema = json_pack("{s:s}", "type", "object");
         s = mcp_server_new(&info);
-        if (mcp_server_add_tool(s, &t) < 0)
+        if (mcp_server_add_tool(s, &t, NULL) < 0)
             abort();
     }
     if (size < 1)

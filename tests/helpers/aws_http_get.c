@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "aws/http.h"
+#include "clock.h"
 #include "log.h"
 #include "banned.h"
 

@@ -352,7 +352,7 @@ int main(int argc, char **argv)
     server = mcp_server_new(&info);
     t.input_schema = json_pack("{s:s}", "type", "object");
     t.output_schema = json_pack("{s:s}", "type", "object");
-    CHECK_INT(mcp_server_add_tool(server, &t), 0);
+    CHECK_INT(mcp_server_add_tool(server, &t, NULL), 0);
     alloc_set_funcs(&chaos);
     rc = check_main(argc, argv);
     alloc_set_funcs(NULL);

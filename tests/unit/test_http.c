@@ -613,7 +613,7 @@ int main(int argc, char **argv)
     int rc;
 
     CHECK(s != NULL);
-    CHECK_INT(mcp_server_add_tool(s, &echo), 0);
+    CHECK_INT(mcp_server_add_tool(s, &echo, NULL), 0);
     snprintf(cfg.listen_host, sizeof(cfg.listen_host), "127.0.0.1");
     cfg.max_body_bytes = 4096;
     cfg.allowed_origins = " https://app.example.com , https://other.example.com";

@@ -6,6 +6,8 @@
 
 #include "check.h"
 #include "transport/lambda.h"
+#include "transport/lambda_event.h"
+#include "transport/lambda_reply.h"
 #include "banned.h"
 
 static const char url_event[] =

@@ -43,10 +43,10 @@ static struct mcp_server *new_server(size_t extra)
 {
     struct mcp_server *n = mcp_server_new(&info);
     CHECK(n != NULL);
-    CHECK_INT(mcp_server_add_tool(n, &echo_tool), 0);
-    CHECK_INT(mcp_server_add_tool(n, &echo_tool), -1); /* duplicate name refused */
+    CHECK_INT(mcp_server_add_tool(n, &echo_tool, NULL), 0);
+    CHECK_INT(mcp_server_add_tool(n, &echo_tool, NULL), -1); /* duplicate name refused */
     for (size_t i = 0; i < extra; i++)
-        CHECK_INT(mcp_server_add_tool(n, &many_tools[i]), 0);
+        CHECK_INT(mcp_server_add_tool(n, &many_tools[i], NULL), 0);
     return n;
 }
 
@@ -451,7 +451,7 @@ TEST(required_capabilities_checked)
 
     needy.name = "needy";
     needy.required_capabilities = (const char *const[]){"sampling", "roots", NULL};
-    CHECK_INT(mcp_server_add_tool(s, &needy), 0);
+    CHECK_INT(mcp_server_add_tool(s, &needy, NULL), 0);
     /* Modern, undeclared: -32021 naming each missing capability, HTTP 400, tool not run. */
     EXPECT(s, NULL, &http,
            "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"_meta\":{"

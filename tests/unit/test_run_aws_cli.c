@@ -18,6 +18,7 @@
 #include "awscli/runner.h"
 #include "check.h"
 #include "config.h"
+#include "clock.h"
 #include "log.h"
 #include "tools/run_aws_cli.h"
 #include "banned.h"

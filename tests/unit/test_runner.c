@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "clock.h"
 #include "log.h"
 #include "utf8.h"
 

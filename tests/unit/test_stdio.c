@@ -15,9 +15,10 @@
 
 #include "buf.h"
 #include "check.h"
+#include "clock.h"
 #include "log.h"
 #include "mcp/server.h"
-#include "transport/stdio.h"
+#include "transport/stdio_server.h"
 
 /* A slow tool: reports progress, then waits up to 5 s for cancellation. */
 static int slow_call(const struct tool *t, const struct tool_ctx *ctx, json_t *args,
@@ -69,7 +70,7 @@ static void start_server(void)
         log_set_level(LOG_OFF);
         slow.input_schema = json_pack("{s:s}", "type", "object");
         s = mcp_server_new(&info);
-        if (mcp_server_add_tool(s, &slow) < 0)
+        if (mcp_server_add_tool(s, &slow, NULL) < 0)
             _exit(3);
         _exit(stdio_run(s, &cfg));
     }

@@ -1,4 +1,4 @@
-#include "stdio.h"
+#include "transport/stdio_server.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -7,11 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../buf.h"
-#include "../log.h"
-#include "../mcp/jsonrpc.h"
+#include "buf.h"
+#include "clock.h"
+#include "log.h"
+#include "mcp/jsonrpc.h"
 #include "alloc.h"
-#include "../banned.h"
+#include "banned.h"
 
 /* Calls running at once on worker threads; past this, calls run on the reading thread. */
 #define STDIO_MAX_INFLIGHT 32
@@ -203,7 +204,7 @@ static void handle_line(struct stdio_state *st, const char *line, size_t len)
     if (!msg) {
         char m[300];
         snprintf(m, sizeof(m), "Parse error: %s (column %d)", jerr.text, jerr.column);
-        send_msg(st, jsonrpc_error(NULL, JSONRPC_PARSE_ERROR, m, NULL));
+        send_msg(st, jsonrpc_error(NULL, ERR_PARSE, m, NULL));
         return;
     }
     cancel_id = mcp_cancelled_request_id(msg);
@@ -249,7 +250,7 @@ int stdio_run(struct mcp_server *s, const struct config *cfg)
                 skipping = false;
             } else if (buf_add(&line, p, seg) < 0) {
                 send_msg(&st,
-                         jsonrpc_error(NULL, JSONRPC_PARSE_ERROR,
+                         jsonrpc_error(NULL, ERR_PARSE,
                                        "Parse error: message longer than the 4 MiB limit", NULL));
             } else {
                 handle_line(&st, line.p, line.len);
@@ -259,7 +260,7 @@ int stdio_run(struct mcp_server *s, const struct config *cfg)
             p = nl + 1;
         }
         if (left && !skipping && buf_add(&line, p, left) < 0) {
-            send_msg(&st, jsonrpc_error(NULL, JSONRPC_PARSE_ERROR,
+            send_msg(&st, jsonrpc_error(NULL, ERR_PARSE,
                                         "Parse error: message longer than the 4 MiB limit", NULL));
             buf_reset(&line);
             skipping = true;

@@ -1,5 +1,5 @@
-#ifndef TRANSPORT_STDIO_H
-#define TRANSPORT_STDIO_H
+#ifndef TRANSPORT_STDIO_SERVER_H
+#define TRANSPORT_STDIO_SERVER_H
 
 /*
  * MCP over stdin/stdout (basic/transports "stdio"): one JSON-RPC message per line, nothing but
@@ -8,8 +8,8 @@
  * when stdin closes, after in-flight calls have answered.
  */
 
-#include "../config.h"
-#include "../mcp/server.h"
+#include "config.h"
+#include "mcp/server.h"
 
 int stdio_run(struct mcp_server *s, const struct config *cfg);
 
