@@ -8,6 +8,7 @@
 #include "log.h"
 #include "tools/run_aws_cli.h"
 #include "transport/lambda.h"
+#include "transport/proxy.h"
 #include "transport/httpd.h"
 #include "transport/stdio_server.h"
 #include "banned.h"
@@ -58,22 +59,22 @@ int app_main(int argc, char **argv, app_extra_tools_fn extra)
     log_set_audit(cfg.audit);
     /* A client that goes away mid-write must not kill the server. */
     signal(SIGPIPE, SIG_IGN);
+    /* The proxy forwards to a remote server: no local server, tools or CLI. */
+    if (cfg.mode == MODE_PROXY)
+        return proxy_run(&cfg);
 
     server = mcp_server_new(&server_info);
     if (!server) {
         log_msg(LOG_ERROR, "out of memory");
         goto out;
     }
-    /* The proxy forwards to a remote server and runs no CLI itself. */
-    if (cfg.mode != MODE_PROXY) {
-        if (run_aws_cli_new(&cfg, &aws_tool, &e) < 0) {
-            rc = start_error(cfg.mode == MODE_LAMBDA, e.msg);
-            goto out;
-        }
-        if (mcp_server_add_tool(server, aws_tool, &e) < 0) {
-            log_msg(LOG_ERROR, "registering run_aws_cli failed: %s", e.msg);
-            goto out;
-        }
+    if (run_aws_cli_new(&cfg, &aws_tool, &e) < 0) {
+        rc = start_error(cfg.mode == MODE_LAMBDA, e.msg);
+        goto out;
+    }
+    if (mcp_server_add_tool(server, aws_tool, &e) < 0) {
+        log_msg(LOG_ERROR, "registering run_aws_cli failed: %s", e.msg);
+        goto out;
     }
     if (extra && extra(server, &cfg) < 0) {
         log_msg(LOG_ERROR, "registering extra tools failed");

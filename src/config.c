@@ -38,6 +38,7 @@ enum {
     OPT_REGION,
     OPT_SERVICE,
     OPT_PROFILE,
+    OPT_HEADER,
     OPT_COUNT
 };
 
@@ -83,10 +84,18 @@ static const struct option_def options[] = {
      "address to listen on (127.0.0.1:8080)"},
     {"--log-level", "AWSCLI_MCP_LOG_LEVEL", OPT_LOG_LEVEL, ALL_MODES, "LEVEL",
      "debug, info, warn, error or off (info)"},
-    {"--url", NULL, OPT_URL, IN(MODE_PROXY), NULL, NULL},
-    {"--region", NULL, OPT_REGION, IN(MODE_PROXY), NULL, NULL},
-    {"--service", NULL, OPT_SERVICE, IN(MODE_PROXY), NULL, NULL},
-    {"--profile", NULL, OPT_PROFILE, IN(MODE_PROXY), NULL, NULL},
+    {"--url", NULL, OPT_URL, IN(MODE_PROXY), "URL", "the remote MCP endpoint (required)"},
+    {"--region", NULL, OPT_REGION, IN(MODE_PROXY), "REGION",
+     "signing region (from <id>.lambda-url.<region>.on.aws)"},
+    {"--service", NULL, OPT_SERVICE, IN(MODE_PROXY), "NAME", "signing service (lambda)"},
+    {"--profile", NULL, OPT_PROFILE, IN(MODE_PROXY), "NAME",
+     "AWS profile for the credentials (else the CLI's chain)"},
+    /* Repeatable: collected as it is read. An Authorization header turns signing off. */
+    {"--header", NULL, OPT_HEADER, IN(MODE_PROXY), "'NAME: VALUE'",
+     "extra request header, repeatable (Authorization: no signing)"},
+    /* The same variable as the tool's, with the proxy's own default. */
+    {"--timeout", "AWSCLI_MCP_TIMEOUT_S", OPT_TIMEOUT, IN(MODE_PROXY), "SECONDS",
+     "per forwarded request, 1..900 (120)"},
 };
 
 /* The groups of --help, in order; an option whose modes are not listed here is not shown. */
@@ -135,6 +144,8 @@ void config_print_usage(FILE *f)
           "  stdio    MCP over stdin/stdout, for local MCP clients\n"
           "  lambda   AWS Lambda custom runtime behind a Function URL (the default when\n"
           "           AWS_LAMBDA_RUNTIME_API is set)\n"
+          "  proxy    stdio MCP server that forwards every message to a remote Streamable HTTP\n"
+          "           server (a Function URL with AWS_IAM auth), signed with your AWS credentials\n"
           "\n"
           "Options: each is also an environment variable AWSCLI_MCP_<NAME> (in brackets);\n"
           "flags win. A flag given to a mode it does not apply to is an error.\n",
@@ -408,6 +419,20 @@ static void lambda_log_level(struct config *c)
         c->log_level = (int)l;
 }
 
+/* proxy --header NAME: VALUE, repeatable. */
+static int add_header(struct config *c, const char *val, struct err *e)
+{
+    const char *colon = strchr(val, ':');
+
+    if (c->n_proxy_headers == CONFIG_MAX_PROXY_HEADERS)
+        return err_set(e, ERR_INVALID_PARAMS, "--header: at most %d", CONFIG_MAX_PROXY_HEADERS);
+    if (!colon || colon == val || strpbrk(val, "\r\n"))
+        return err_set(e, ERR_INVALID_PARAMS, "--header: '%s' is not 'Name: value' on one line",
+                       val);
+    c->proxy_headers[c->n_proxy_headers++] = val;
+    return 0;
+}
+
 /* The entry for `flag` (its first alen bytes) in mode m; *elsewhere is set when only others. */
 static const struct option_def *find_flag(const char *flag, size_t alen, enum mode m,
                                           const struct option_def **elsewhere)
@@ -503,11 +528,18 @@ int config_load(struct config *c, int argc, char **argv, struct err *e)
                 return err_set(e, ERR_INVALID_PARAMS, "%s needs a value", o->flag);
             val = argv[++i];
         }
+        if (o->id == OPT_HEADER) {
+            if (add_header(c, val, e) < 0)
+                return -1;
+            continue;
+        }
         flag_values[o->id] = val;
         flag_names[o->id] = o->flag;
     }
     if (c->mode == MODE_HELP)
         return 0;
+    if (c->mode == MODE_PROXY)
+        c->timeout_s = CONFIG_DEFAULT_PROXY_TIMEOUT_S;
 
     for (size_t k = 0; k < ARRAY_SIZE(options); k++) {
         const struct option_def *o = &options[k];

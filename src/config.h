@@ -27,9 +27,11 @@ enum mode {
     MODE_PROXY
 };
 
-#define CONFIG_DEFAULT_HOST      "127.0.0.1"
-#define CONFIG_DEFAULT_PORT      8080
-#define CONFIG_DEFAULT_TIMEOUT_S 60
+#define CONFIG_DEFAULT_HOST            "127.0.0.1"
+#define CONFIG_DEFAULT_PORT            8080
+#define CONFIG_DEFAULT_TIMEOUT_S       60
+#define CONFIG_DEFAULT_PROXY_TIMEOUT_S 120 /* proxy: whole request, above run_aws_cli's 60 s */
+#define CONFIG_MAX_PROXY_HEADERS       16
 
 struct config {
     enum mode mode;
@@ -42,7 +44,7 @@ struct config {
     const char *aws_cli;      /* path of the aws program ("aws" = look up in PATH) */
     const char *aws_cli_from; /* "--aws-cli" or "AWSCLI_MCP_AWS_CLI"; NULL = the default */
     const char *endpoint_url; /* added as --endpoint-url to every call; NULL = none */
-    int timeout_s;            /* per call, 1..900 */
+    int timeout_s;            /* per call, 1..900 (proxy: per forwarded request) */
     size_t max_output_bytes;  /* stdout cap, 1 KiB..5 MiB */
     int max_concurrent;       /* concurrent CLI processes; default 2 x CPUs */
     const char *allow;        /* comma/space separated service:operation-glob patterns */
@@ -58,6 +60,8 @@ struct config {
     const char *proxy_region;
     const char *proxy_service;
     const char *proxy_profile;
+    const char *proxy_headers[CONFIG_MAX_PROXY_HEADERS]; /* "Name: value", as given */
+    int n_proxy_headers;
 
     /* logging */
     int log_level; /* enum log_level */
