@@ -183,7 +183,9 @@ def test_deadlines():
         r.check("deadline near: a clean tool result, not a Lambda timeout",
                 err is None and res.get("isError") is True and "deadline" in text_of(res),
                 (err, body[:400]))
-        r.check("deadline near: answered before Lambda's deadline (%.2f s)" % took, took < 1.5)
+        last = h.state()["invocations"][-1]
+        r.check("deadline near: posted before Lambda's deadline (%.2f s)" % took,
+                last["result"] == "response" and last["answered_ms"] < last["deadline_ms"], last)
         err, body = h.invoke(LIST, timeout_ms=1500)
         r.check("deadline near: tools/list still answered", err is None and listed(body), body)
 
@@ -196,8 +198,7 @@ def test_deadlines():
                 err is None and res.get("isError") is True and "deadline" in text_of(res) and
                 "stopped" in text_of(res),
                 (err, body[:400]))
-        r.check("call outlasting the deadline: answered %.2f s after start, before the 6 s "
-                "deadline" % took, 3.0 < took < 5.9)
+        r.check("call outlasting the deadline: not answered before 3 s (%.2f s)" % took, took > 3.0)
         st = h.state()
         last = st["invocations"][-1]
         r.check("call outlasting the deadline: posted before Lambda's deadline",
