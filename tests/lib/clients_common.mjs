@@ -136,7 +136,7 @@ export async function startHttpServer(bin = CONFORMANCE_BIN, env = {}) {
     });
   process.once('exit', () => child.kill('SIGKILL'));
   try {
-    await waitForPort(port, child, 10000);
+    await waitForPort(port, child, 60000);
   } catch (e) {
     await stop();
     throw new Error(`${e.message}; stderr: ${err.slice(0, 500)}`);
