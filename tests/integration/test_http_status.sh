@@ -79,9 +79,9 @@ wait_accepts() {
     done
     return 1
 }
-# The tool's deadline (--timeout 30) is far beyond anything a loaded machine adds, so the slow
-# calls below are in flight until the test itself ends them; nothing here is timed.
-start_server main "$PORT" --max-body-bytes 4096 --timeout 30 \
+# The tool's deadline (--timeout 300) is never reached: the slow calls below are in flight until
+# the test itself ends them (starting the CLI alone takes 20 s at load 25), and nothing is timed.
+start_server main "$PORT" --max-body-bytes 4096 --timeout 300 \
     --endpoint-url "http://127.0.0.1:$BLACKHOLE_PORT" \
     --allowed-origins "https://app.example.com"
 MAIN_PID=$LAST_PID
@@ -231,34 +231,36 @@ wait_list=$(jobs -p | grep -v -x -F "$(printf '%s\n' "${PIDS[@]}")" || true)
 for p in $wait_list; do wait "$p"; done
 check "16 parallel tools/list all 200" 16 "$(cat "$TMP"/par.* | grep -c '^200$')"
 
-# A slow, real AWS CLI call (its endpoint never answers; --timeout 30 ends it) on one connection
-# must not delay ping on another: once the CLI is connected to the blackhole, ping is answered
-# while the call's own reply has still not come (its curl is still running).
+# A slow, real AWS CLI call (its endpoint never answers) on one connection must not delay ping
+# on another: once the CLI is connected to the blackhole, ping is answered while the call's own
+# reply has still not come (its curl is still running).
 SLOW="{\"jsonrpc\":\"2.0\",\"id\":11,\"method\":\"tools/call\",\"params\":{\"name\":\"run_aws_cli\",\"arguments\":{\"command\":\"logs describe-log-groups\"}}}"
-curl -s -o "$TMP/slow" --max-time 300 "$URL" -H "$J" -H 'MCP-Protocol-Version: 2025-11-25' -d "$SLOW" &
+curl -s -o /dev/null --max-time 600 "$URL" -H "$J" -H 'MCP-Protocol-Version: 2025-11-25' -d "$SLOW" &
 SLOW_PID=$!
 if wait_accepts 1; then ok; else bad "the slow call's CLI never reached its endpoint"; fi
 req "$URL" -H "$J" -d "$PING"
 check "ping during a slow call" 200 "$STATUS"
 if kill -0 "$SLOW_PID" 2>/dev/null; then ok; else bad "the slow call was answered before the ping"; fi
-wait "$SLOW_PID"
-check "slow call answered" 11 "$(jq -r .id "$TMP/slow")"
-check_has "slow call ended by the deadline" "did not finish within 30 s" "$(cat "$TMP/slow")"
 
-# A client that gives up (closes its connection) once its CLI is running cancels its call: the
-# CLI is stopped then, not at the 30 s deadline (the outcome says which).
-curl -s -o /dev/null --max-time 300 "$URL" -H "$J" -H 'MCP-Protocol-Version: 2025-11-25' \
-    -d "${SLOW/\"id\":11/\"id\":12}" &
-GIVEUP_PID=$!
-if wait_accepts 2; then ok; else bad "the cancelled call's CLI never reached its endpoint"; fi
-kill "$GIVEUP_PID"
-wait "$GIVEUP_PID" 2>/dev/null
+# The client gives up (closes its connection): that cancels its call; the outcome says it was
+# cancelled, not ended by the deadline.
+kill "$SLOW_PID"
+wait "$SLOW_PID" 2>/dev/null
 for _ in $(seq 1 600); do grep -q '"outcome":"cancelled"' "$TMP/main.log" && break; sleep 0.1; done
 check_has "disconnect cancels the CLI call" '"outcome":"cancelled"' "$(cat "$TMP/main.log")"
 cancel_line=$(grep '"http request"' "$TMP/main.log" | grep '"cancelled":true' | tail -1)
 check_has "access line says cancelled" '"rpcMethod":"tools/call"' "$cancel_line"
-cancel_us=$(sed -n 's/.*"durationUs":\([0-9]*\).*/\1/p' <<<"$cancel_line")
-if [ -n "$cancel_us" ] && [ "$cancel_us" -lt 30000000 ]; then ok; else bad "cancelled call took ${cancel_us:-?} us"; fi
+
+# The deadline ends a call whose CLI never finishes (a server of its own with --timeout 2: the
+# deadline fires however slowly the CLI starts).
+SHORT_PORT=$(free_port)
+start_server short "$SHORT_PORT" --timeout 2 --endpoint-url "http://127.0.0.1:$BLACKHOLE_PORT"
+SHORT_PID=$LAST_PID
+curl -s -o "$TMP/short" --max-time 300 "http://127.0.0.1:$SHORT_PORT/mcp" -H "$J" \
+    -H 'MCP-Protocol-Version: 2025-11-25' -d "$SLOW"
+check "deadline: call answered" 11 "$(jq -r .id "$TMP/short")"
+check_has "deadline: ended by the timeout" "did not finish within 2 s" "$(cat "$TMP/short")"
+kill "$SHORT_PID"
 
 # --- access log: one line per request, no secrets ----------------------------------------------
 check_has "access log line" '"message":"http request"' "$(cat "$TMP/main.log")"
@@ -297,9 +299,11 @@ if python3 -c 'import socket;s=socket.socket(socket.AF_INET6);s.bind(("::1",0))'
 fi
 
 # --- clean shutdown: SIGTERM lets the in-flight call finish ------------------------------------
+# (The short server's CLI was killed before its curl returned: no connection comes from it now.)
+seen=$(wc -l <"$TMP/accepts")
 curl -s -o "$TMP/inflight" --max-time 300 "$URL" -H "$J" -H 'MCP-Protocol-Version: 2025-11-25' -d "$SLOW" &
 INFLIGHT=$!
-if wait_accepts 3; then ok; else bad "the in-flight call's CLI never reached its endpoint"; fi
+if wait_accepts $((seen + 1)); then ok; else bad "the in-flight call's CLI never reached its endpoint"; fi
 kill -TERM "$MAIN_PID"
 wait "$INFLIGHT"
 check "in-flight call answered during shutdown" 11 "$(jq -r .id "$TMP/inflight" 2>/dev/null)"
