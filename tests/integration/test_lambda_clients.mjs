@@ -5,7 +5,7 @@
 // @aws/run-mcp-servers-with-aws-lambda (and a v2 client over a signing fetch). run_aws_cli runs
 // the real AWS CLI v2 against moto. The runtime is started by the harness like Lambda starts a
 // container image's entrypoint: no arguments, AWS_LAMBDA_RUNTIME_API set.
-// ctest-timeout: 500
+// ctest-timeout: 1200
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
