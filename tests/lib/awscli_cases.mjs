@@ -42,7 +42,9 @@ export function startMoto() {
 // A TCP listener on 127.0.0.1 that accepts connections and never answers.
 export async function startSilentListener() {
   const socks = new Set();
+  let accepted = 0;
   const server = net.createServer((s) => {
+    accepted++;
     socks.add(s);
     s.on('error', () => {});
     s.on('close', () => socks.delete(s));
@@ -50,6 +52,8 @@ export async function startSilentListener() {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: server.address().port,
+    // How many connections so far: a new one is the event "a CLI is running".
+    accepted: () => accepted,
     stop: () => {
       for (const s of socks) s.destroy();
       server.close();
@@ -269,6 +273,7 @@ export async function runCases(r, connect, label, opts = {}) {
   // A timeout: the endpoint accepts connections and never answers.
   let silent;
   let slow;
+  let held;
   try {
     await r.step(`${label}: timeout`, async () => {
       silent = await startSilentListener();
@@ -285,36 +290,39 @@ export async function runCases(r, connect, label, opts = {}) {
         res.structuredContent);
     }, 90000);
     if (opts.cancel && slow) {
-      // The client gives up: the SDK sends notifications/cancelled and the server must kill
-      // the CLI at once, long before the 2 s limit.
+      // The client gives up once the CLI is connected to the silent port: the SDK sends
+      // notifications/cancelled and the server must kill the CLI, which only that can end (the
+      // limit is 300 s here, so however loaded the machine, the outcome tells which happened).
       await r.step(`${label}: cancellation`, async () => {
+        held = await connect(serverEnv(`http://127.0.0.1:${silent.port}`,
+          { AWSCLI_MCP_TIMEOUT_S: '300' }));
         const ac = new AbortController();
-        const t0 = Date.now();
-        setTimeout(() => ac.abort(), 500);
+        const before = silent.accepted();
+        const poll = setInterval(() => { if (silent.accepted() > before) ac.abort(); }, 50);
         let aborted = false;
         try {
-          await slow.client.callTool({ name: 'run_aws_cli',
+          await held.client.callTool({ name: 'run_aws_cli',
             arguments: { command: 'logs describe-log-groups --limit 1' } }, undefined,
-          { signal: ac.signal });
+          { signal: ac.signal, timeout: 300000 });
         } catch (e) {
-          aborted = true;
+          aborted = ac.signal.aborted;
         }
+        clearInterval(poll);
+        const t0 = Date.now();
         r.check(`${label}: call aborted on the client`, aborted);
         let line;
         while (!line && Date.now() - t0 < 60000) {
-          line = slow.stderr().split('\n').find((l) => l.includes('"audit"') &&
+          line = held.stderr().split('\n').find((l) => l.includes('"audit"') &&
             l.includes('"--limit"'));
           if (!line) await new Promise((ok) => setTimeout(ok, 50));
         }
         const a = line ? JSON.parse(line) : {};
-        // The outcome tells a cancellation from the 2 s timeout: no clock is needed.
         r.eq(`${label}: audit outcome cancelled`, a.outcome, 'cancelled');
-        r.check(`${label}: CLI stopped after the cancel (${a.durationMs} ms)`,
-          a.durationMs >= 400, a);
-      }, 90000);
+      }, 180000);
     }
   } finally {
     if (slow) await slow.close();
+    if (held) await held.close();
     if (silent) silent.stop();
     moto.stop();
   }

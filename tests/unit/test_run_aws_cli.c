@@ -30,7 +30,7 @@ static void config_for_tests(struct config *c)
     memset(c, 0, sizeof(*c));
     c->aws_cli = fake_path;
     c->endpoint_url = NULL;
-    c->timeout_s = 10;
+    c->timeout_s = 120; /* only a hung fake reaches it */
     c->max_output_bytes = 65536;
     c->max_concurrent = 4;
 }
@@ -517,7 +517,7 @@ static bool hold_wait_started(struct hold *h)
     struct pollfd p = {h->fd, POLLIN, 0};
     char c;
 
-    return poll(&p, 1, 20000) == 1 && (p.revents & POLLIN) && read(h->fd, &c, 1) == 1;
+    return poll(&p, 1, 120000) == 1 && (p.revents & POLLIN) && read(h->fd, &c, 1) == 1;
 }
 
 static void hold_release(struct hold *h)

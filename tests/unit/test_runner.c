@@ -57,12 +57,14 @@ static int run_child(struct runner_opts *o, struct runner_result *r, struct err 
 
 /*
  * No test here times the runner. A child that must be stopped sleeps CHILD_SLEEP_MS (a minute,
- * as long as CTest's limit for the test), and the proof it was stopped is the mechanism: the
+ * twice ENFORCED_MS), and the proof it was stopped is the mechanism: the
  * signal that ended it, timed_out or cancelled. ENFORCED_MS only says "it ended, long before the
  * child would have": generous enough for a loaded machine under ASan.
  */
 #define CHILD_SLEEP_MS "60000"
 #define ENFORCED_MS    30000
+/* A deadline that only a hang (a deadlock, a lost child) reaches, on any load. */
+#define SAFETY_NET_MS 120000
 
 static void sleep_ms(long ms)
 {
@@ -204,7 +206,8 @@ TEST(child_with_closed_pipes_waited_for)
 
 TEST(stdout_cap_keeps_the_head_and_drains)
 {
-    struct runner_opts o = OPTS(.max_stdout = 64 * 1024, .deadline_ms = clock_mono_ms() + 50000);
+    struct runner_opts o =
+        OPTS(.max_stdout = 64 * 1024, .deadline_ms = clock_mono_ms() + SAFETY_NET_MS);
     struct runner_result r;
     struct err e = ERR_INIT;
     size_t i;
@@ -276,7 +279,8 @@ TEST(both_pipes_past_capacity_no_deadlock)
     struct runner_result r;
     struct err e = ERR_INIT;
 
-    o = OPTS(.max_stdout = 5000, .max_stderr = 7000, .deadline_ms = clock_mono_ms() + 20000);
+    o = OPTS(.max_stdout = 5000, .max_stderr = 7000,
+             .deadline_ms = clock_mono_ms() + SAFETY_NET_MS);
     CHECK_INT(run_child(&o, &r, &e, "both", "2000000", "3000000", NULL), 0);
     CHECK_INT(r.exit_code, 0);
     CHECK(!r.timed_out);
@@ -416,7 +420,7 @@ TEST(cancel_kills_a_running_child)
 {
     atomic_bool flag = false;
     struct canceller c = {&flag, 200};
-    struct runner_opts o = OPTS(.cancel = &flag, .deadline_ms = clock_mono_ms() + 20000);
+    struct runner_opts o = OPTS(.cancel = &flag, .deadline_ms = clock_mono_ms() + SAFETY_NET_MS);
     struct runner_result r;
     struct err e = ERR_INIT;
     pthread_t t;
@@ -448,7 +452,7 @@ TEST(cancel_set_before_the_start)
 
 TEST(group_kill_ends_a_grandchild)
 {
-    struct runner_opts o = OPTS(.deadline_ms = clock_mono_ms() + 20000);
+    struct runner_opts o = OPTS(.deadline_ms = clock_mono_ms() + SAFETY_NET_MS);
     struct runner_result r;
     struct err e = ERR_INIT;
     int gpid, i;
@@ -475,7 +479,7 @@ TEST(group_kill_ends_a_grandchild)
  * are read for a bounded time after the child's exit. */
 TEST(escaped_grandchild_cannot_hold_the_run)
 {
-    struct runner_opts o = OPTS(.deadline_ms = clock_mono_ms() + 20000);
+    struct runner_opts o = OPTS(.deadline_ms = clock_mono_ms() + SAFETY_NET_MS);
     struct runner_result r;
     struct err e = ERR_INIT;
     int gpid;
@@ -609,7 +613,8 @@ static void *worker_run(void *arg)
     int j;
 
     for (j = 0; j < 10; j++) {
-        struct runner_opts o = OPTS(.max_stdout = 100, .deadline_ms = clock_mono_ms() + 20000);
+        struct runner_opts o =
+            OPTS(.max_stdout = 100, .deadline_ms = clock_mono_ms() + SAFETY_NET_MS);
         struct runner_result r;
         struct err e = ERR_INIT;
         char token[32], want[40];

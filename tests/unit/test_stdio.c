@@ -141,7 +141,7 @@ static int stop_server(char **rest)
     int status = -1;
 
     close(to_child);
-    while ((line = read_line(7000)) != NULL) {
+    while ((line = read_line(60000)) != NULL) {
         if (buf_adds(&all, line) < 0 || buf_adds(&all, "\n") < 0)
             CHECK(!"out of memory");
         free(line);
