@@ -22,11 +22,11 @@ export const SECRET = 'integration-secret-must-not-be-logged';
 export function startMoto() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'awscli-moto-'));
   const stop = () => {
-    spawnSync('bash', [MOTO_SH, 'stop', dir], { stdio: 'ignore', timeout: 10000 });
+    spawnSync('bash', [MOTO_SH, 'stop', dir], { stdio: 'ignore', timeout: 60000 });
     rmSync(dir, { recursive: true, force: true });
   };
   process.once('exit', stop);
-  const res = spawnSync('bash', [MOTO_SH, 'start', dir], { encoding: 'utf8', timeout: 120000 });
+  const res = spawnSync('bash', [MOTO_SH, 'start', dir], { encoding: 'utf8', timeout: 600000 }); // moto.sh bounds itself (120 s + 300 s)
   if (res.status !== 0) {
     stop();
     throw new Error(`moto.sh start failed (${res.status}): ${res.stderr}`);
@@ -97,7 +97,7 @@ export async function runCases(r, connect, label, opts = {}) {
     await r.step(`${label}: moto started and seeded`, async () => {
       moto = startMoto();
       r.check(`${label}: moto endpoint`, /^http:\/\/127\.0\.0\.1:\d+$/.test(moto.endpoint), moto.endpoint);
-    }, 150000);
+    }, 300000);
     if (!moto) return;
     const seed = moto.seed;
     main = await connect(serverEnv(moto.endpoint));

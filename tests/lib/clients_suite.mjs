@@ -178,7 +178,7 @@ async function withWire(r, kind, tmp, label, fn) {
   await r.step(`${label}: runs`, async () => {
     wire = await makeWire(kind, tmp, label);
     await fn(wire);
-  }, 90000);
+  }, 180000);
   if (wire) {
     await wire.stop().catch(() => {});
     // Under SANITIZE=ON a memory error or leak shows up in the server's stderr.
