@@ -26,7 +26,8 @@ export function startMoto() {
     rmSync(dir, { recursive: true, force: true });
   };
   process.once('exit', stop);
-  const res = spawnSync('bash', [MOTO_SH, 'start', dir], { encoding: 'utf8', timeout: 600000 }); // moto.sh bounds itself (120 s + 300 s)
+  // moto.sh bounds its own waits (start 120 s, seeding 300 s).
+  const res = spawnSync('bash', [MOTO_SH, 'start', dir], { encoding: 'utf8', timeout: 600000 });
   if (res.status !== 0) {
     stop();
     throw new Error(`moto.sh start failed (${res.status}): ${res.stderr}`);
