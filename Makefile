@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all build run test test-unit test-asan deps format format-check bench clean
+.PHONY: all build run test test-unit test-asan test-image image deps format format-check bench clean
 
 all: build
 
@@ -27,6 +27,18 @@ run:
 # under AddressSanitizer + UndefinedBehaviorSanitizer.
 test: deps
 	scripts/run-tests $(BUILD) $(ASAN_BUILD)
+
+# Builds the container image with buildah (AWS CLI from Debian's package, no registry needed)
+# and tests the image's own binary and CLI through the Lambda harness (docs/deploy.md).
+test-image:
+	scripts/install-deps --image
+	scripts/test-image
+
+# Builds the image for AWS and pushes it to ECR (docs/deploy.md). For example:
+#   make image REGION=ap-northeast-1 REPOSITORY=awscli-mcp TAG=v0.1.0 ARCH=arm64
+image:
+	scripts/push-image $(if $(REGION),--region $(REGION)) $(if $(ACCOUNT),--account $(ACCOUNT)) \
+	  $(if $(REPOSITORY),--repository $(REPOSITORY)) $(if $(TAG),--tag $(TAG)) $(if $(ARCH),--arch $(ARCH))
 
 test-unit: build
 	cd $(BUILD) && ctest --output-on-failure -L unit

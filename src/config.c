@@ -105,7 +105,7 @@ static int parse_listen(struct config *c, const char *s, struct err *e)
     const char *colon = strrchr(s, ':');
     const char *host = s, *port = s;
     size_t hlen = 0;
-    long p;
+    long p = 0;
 
     if (colon) {
         port = colon + 1;
@@ -129,7 +129,7 @@ static int parse_listen(struct config *c, const char *s, struct err *e)
 
 static int apply(struct config *c, int id, const char *name, const char *v, struct err *e)
 {
-    long n;
+    long n = 0;
 
     switch (id) {
     case OPT_LISTEN:
