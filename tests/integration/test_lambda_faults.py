@@ -58,10 +58,18 @@ def listed(body):
     return any(t["name"] == "run_aws_cli" for t in doc.get("result", {}).get("tools", []))
 
 
+def wait_parked(h):
+    """Waits until the runtime is parked in GET /next (an event, not a sleep: a loaded machine
+    under ASan takes seconds to get there)."""
+    end = time.time() + 120
+    while h.state()["parked"] < 1 and time.time() < end:
+        time.sleep(0.05)
+
+
 def test_runtime_api_faults():
     # Brief faults: retried, the same process goes on.
     with harness("brief", eager=True) as h:
-        time.sleep(0.3)  # the runtime is parked in GET /next
+        wait_parked(h)
         h.faults(next_500=2)
         err, body = h.invoke(LIST)
         r.check("next 500 x2: first invocation answered", err is None and listed(body), body)
@@ -86,7 +94,7 @@ def test_runtime_api_faults():
     # Lasting faults: give up after a few attempts, exit non-zero with a clear line.
     for fault in ("next_500", "next_close"):
         with harness("lasting-" + fault, eager=True) as h:
-            time.sleep(0.3)
+            wait_parked(h)
             h.faults(**{fault: 10})
             err, body = h.invoke(LIST)
             r.check(f"{fault} lasting: the invocation in hand is still answered",
