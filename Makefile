@@ -4,7 +4,17 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all build run test test-unit test-asan test-image image deps format format-check bench clean
+# Installation directories, as the GNU Coding Standards name them. PREFIX is accepted too.
+PREFIX ?= /usr/local
+prefix ?= $(PREFIX)
+exec_prefix ?= $(prefix)
+bindir ?= $(exec_prefix)/bin
+INSTALL ?= install
+INSTALL_PROGRAM ?= $(INSTALL)
+DESTDIR ?=
+
+.PHONY: all build run test test-unit test-asan test-image image deps format format-check bench \
+	clean install uninstall
 
 all: build
 
@@ -51,6 +61,14 @@ format-check:
 
 bench: build
 	bench/run-all
+
+# Installs the program and nothing else: $(DESTDIR)$(bindir)/awscli-mcp.
+install: build
+	$(INSTALL) -d "$(DESTDIR)$(bindir)"
+	$(INSTALL_PROGRAM) -m 755 $(BUILD)/awscli-mcp "$(DESTDIR)$(bindir)/awscli-mcp"
+
+uninstall:
+	rm -f "$(DESTDIR)$(bindir)/awscli-mcp"
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

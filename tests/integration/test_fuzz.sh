@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ctest-timeout: 300
-# ctest-cases: argv http jmespath lambda_event mcp
+# ctest-cases: argv aws_ini http jmespath lambda_event mcp
 # Builds every libFuzzer target in tests/fuzz/ with clang (ASan + UBSan + libFuzzer) and runs
 # each for FUZZ_SECONDS (default 15) from its seed corpus, so that a parser change that crashes,
 # leaks or breaks a target's contract fails the suite. Longer runs: tests/fuzz/README.md.

@@ -277,8 +277,11 @@ def test_trace_id_and_logs():
              seen, [recs[0]["trace_id"], recs[1]["trace_id"]])
         r.check("two invocations, two trace ids", seen[0] != seen[1], seen)
         lines = h.log_lines()
-        r.check("AWS_LAMBDA_LOG_LEVEL=WARN: no INFO or DEBUG lines",
-                all(ln.get("level") in ("WARN", "ERROR") for ln in lines), lines[:3])
+        r.check("AWS_LAMBDA_LOG_LEVEL=WARN: no INFO or DEBUG lines but the audit lines",
+                all(ln.get("level") in ("WARN", "ERROR") or ln.get("message") == "audit"
+                    for ln in lines), lines[:3])
+        r.eq("audit lines are their own stream: one per call at WARN too",
+             len([ln for ln in lines if ln.get("message") == "audit"]), 2)
 
 
 try:

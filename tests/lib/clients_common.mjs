@@ -253,6 +253,8 @@ export function run(cmd, args, { timeoutMs = 300000, env, input } = {}) {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
+    // A child that exits before reading its stdin (a start-up refusal) must not crash the test.
+    child.stdin.on('error', () => {});
     child.stdin.end(input ?? '');
   });
 }
