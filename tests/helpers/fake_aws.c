@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../src/banned.h"
+#include "banned.h"
 
 extern char **environ;
 
