@@ -4,7 +4,17 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all build run test test-unit test-asan deps format format-check bench clean
+# Installation directories, as the GNU Coding Standards name them. PREFIX is accepted too.
+PREFIX ?= /usr/local
+prefix ?= $(PREFIX)
+exec_prefix ?= $(prefix)
+bindir ?= $(exec_prefix)/bin
+INSTALL ?= install
+INSTALL_PROGRAM ?= $(INSTALL)
+DESTDIR ?=
+
+.PHONY: all build run test test-unit test-asan test-image image deps format format-check bench \
+	clean install uninstall
 
 all: build
 
@@ -28,6 +38,18 @@ run:
 test: deps
 	scripts/run-tests $(BUILD) $(ASAN_BUILD)
 
+# Builds the container image with buildah (AWS CLI from Debian's package, no registry needed)
+# and tests the image's own binary and CLI through the Lambda harness (docs/deploy.md).
+test-image:
+	scripts/install-deps --image
+	scripts/test-image
+
+# Builds the image for AWS and pushes it to ECR (docs/deploy.md). For example:
+#   make image REGION=ap-northeast-1 REPOSITORY=awscli-mcp TAG=v0.1.0 ARCH=arm64
+image:
+	scripts/push-image $(if $(REGION),--region $(REGION)) $(if $(ACCOUNT),--account $(ACCOUNT)) \
+	  $(if $(REPOSITORY),--repository $(REPOSITORY)) $(if $(TAG),--tag $(TAG)) $(if $(ARCH),--arch $(ARCH))
+
 test-unit: build
 	cd $(BUILD) && ctest --output-on-failure -L unit
 
@@ -39,6 +61,14 @@ format-check:
 
 bench: build
 	bench/run-all
+
+# Installs the program and nothing else: $(DESTDIR)$(bindir)/awscli-mcp.
+install: build
+	$(INSTALL) -d "$(DESTDIR)$(bindir)"
+	$(INSTALL_PROGRAM) -m 755 $(BUILD)/awscli-mcp "$(DESTDIR)$(bindir)/awscli-mcp"
+
+uninstall:
+	rm -f "$(DESTDIR)$(bindir)/awscli-mcp"
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "tools/run_aws_cli.h"
 #include "transport/lambda.h"
+#include "transport/proxy.h"
 #include "transport/httpd.h"
 #include "transport/stdio_server.h"
 #include "banned.h"
@@ -18,9 +19,9 @@ static const struct mcp_server_info server_info = {
     .version = AWSCLI_MCP_VERSION,
     .instructions = "Use run_aws_cli to read CloudWatch Logs and Metrics with AWS CLI v2 "
                     "commands, for example 'logs describe-log-groups' or 'logs "
-                    "filter-log-events --log-group-name NAME --limit 20'. Times are epoch "
-                    "milliseconds. Keep outputs small with --query, --max-items, "
-                    "--start-time and --filter-pattern.",
+                    "filter-log-events --log-group-name NAME --limit 20'. "
+                    "Times: " RUN_AWS_CLI_TIME_UNITS " Keep outputs small with --query, "
+                    "--max-items, --start-time and --filter-pattern.",
     .list_ttl_ms = 300000,
 };
 
@@ -47,7 +48,7 @@ int app_main(int argc, char **argv, app_extra_tools_fn extra)
     if (config_load(&cfg, argc, argv, &e) < 0)
         return start_error(lambda_mode_requested(argc, argv), e.msg);
     if (cfg.mode == MODE_HELP) {
-        fputs(config_usage, stdout);
+        config_print_usage(stdout);
         return 0;
     }
     if (cfg.mode == MODE_VERSION) {
@@ -55,24 +56,25 @@ int app_main(int argc, char **argv, app_extra_tools_fn extra)
         return 0;
     }
     log_set_level((enum log_level)cfg.log_level);
+    log_set_audit(cfg.audit);
     /* A client that goes away mid-write must not kill the server. */
     signal(SIGPIPE, SIG_IGN);
+    /* The proxy forwards to a remote server: no local server, tools or CLI. */
+    if (cfg.mode == MODE_PROXY)
+        return proxy_run(&cfg);
 
     server = mcp_server_new(&server_info);
     if (!server) {
         log_msg(LOG_ERROR, "out of memory");
         goto out;
     }
-    /* The proxy forwards to a remote server and runs no CLI itself. */
-    if (cfg.mode != MODE_PROXY) {
-        if (run_aws_cli_new(&cfg, &aws_tool, &e) < 0) {
-            rc = start_error(cfg.mode == MODE_LAMBDA, e.msg);
-            goto out;
-        }
-        if (mcp_server_add_tool(server, aws_tool, &e) < 0) {
-            log_msg(LOG_ERROR, "registering run_aws_cli failed: %s", e.msg);
-            goto out;
-        }
+    if (run_aws_cli_new(&cfg, &aws_tool, &e) < 0) {
+        rc = start_error(cfg.mode == MODE_LAMBDA, e.msg);
+        goto out;
+    }
+    if (mcp_server_add_tool(server, aws_tool, &e) < 0) {
+        log_msg(LOG_ERROR, "registering run_aws_cli failed: %s", e.msg);
+        goto out;
     }
     if (extra && extra(server, &cfg) < 0) {
         log_msg(LOG_ERROR, "registering extra tools failed");

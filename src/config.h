@@ -3,14 +3,17 @@
 
 /*
  * Flags and AWSCLI_MCP_* environment variables, validated once at start into one immutable
- * struct. Flags beat the environment. Lambda's reserved AWS_* variables are never read for
- * our own settings (only AWS_LAMBDA_RUNTIME_API, to pick the default mode, and
- * AWS_LAMBDA_LOG_LEVEL, the log level's default, which Lambda sets for the runtime; the log
- * lines are always JSON, so AWS_LAMBDA_LOG_FORMAT is not read).
+ * struct. Flags beat the environment. Each flag belongs to the modes it has an effect in; a
+ * flag given to another mode is an error (an environment variable for another mode is
+ * ignored, since one environment often serves several modes). Lambda's reserved AWS_*
+ * variables are never read for our own settings, with two exceptions that Lambda sets for the
+ * runtime: AWS_LAMBDA_RUNTIME_API picks the default mode, and in lambda mode
+ * AWS_LAMBDA_LOG_LEVEL is the log level when ours is not given.
  */
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "err.h"
 
@@ -24,10 +27,12 @@ enum mode {
     MODE_PROXY
 };
 
-#define CONFIG_DEFAULT_HOST          "127.0.0.1"
-#define CONFIG_DEFAULT_PORT          8080
-#define CONFIG_DEFAULT_TIMEOUT_S     60
-#define CONFIG_DEFAULT_CLI_MEMORY_MB 512
+#define CONFIG_DEFAULT_HOST            "127.0.0.1"
+#define CONFIG_DEFAULT_PORT            8080
+#define CONFIG_DEFAULT_TIMEOUT_S       60
+#define CONFIG_DEFAULT_PROXY_TIMEOUT_S 120 /* proxy: whole request, above run_aws_cli's 60 s */
+#define CONFIG_MAX_PROXY_HEADERS       16
+#define CONFIG_DEFAULT_CLI_MEMORY_MB   512
 
 struct config {
     enum mode mode;
@@ -38,8 +43,9 @@ struct config {
 
     /* run_aws_cli */
     const char *aws_cli;      /* path of the aws program ("aws" = look up in PATH) */
+    const char *aws_cli_from; /* "--aws-cli" or "AWSCLI_MCP_AWS_CLI"; NULL = the default */
     const char *endpoint_url; /* added as --endpoint-url to every call; NULL = none */
-    int timeout_s;            /* per call, 1..900 */
+    int timeout_s;            /* per call, 1..900 (proxy: per forwarded request) */
     size_t max_output_bytes;  /* stdout cap, 1 KiB..5 MiB */
     int max_concurrent;       /* concurrent CLI processes; default 2 x CPUs */
     int max_cli_memory_mb;    /* address space of each CLI process (RLIMIT_AS), 128..65536 */
@@ -56,9 +62,12 @@ struct config {
     const char *proxy_region;
     const char *proxy_service;
     const char *proxy_profile;
+    const char *proxy_headers[CONFIG_MAX_PROXY_HEADERS]; /* "Name: value", as given */
+    int n_proxy_headers;
 
     /* logging */
     int log_level; /* enum log_level */
+    bool audit;    /* one audit line per tool call, whatever the log level (default on) */
 };
 
 /*
@@ -68,7 +77,11 @@ struct config {
  */
 int config_load(struct config *c, int argc, char **argv, struct err *e) WUR;
 
-/* The usage text printed by --help. */
-extern const char config_usage[];
+/* Writes the usage text of --help: the modes, and every option grouped by the modes it
+ * applies to. */
+void config_print_usage(FILE *f);
+
+/* The name of a mode as written on the command line ("serve"), or "" for the others. */
+const char *config_mode_name(enum mode m);
 
 #endif

@@ -1,5 +1,6 @@
 #define DYNLIB_CURL
 #define DYNLIB_MHD
+#define DYNLIB_CRYPTO
 #include "dynlib.h"
 
 #include <dlfcn.h>
@@ -10,6 +11,7 @@
 
 struct dynlib_curl dynlib_curl;
 struct dynlib_mhd dynlib_mhd;
+struct dynlib_crypto dynlib_crypto;
 
 struct symbol {
     const char *name;
@@ -60,8 +62,12 @@ static void curl_load(void)
         SYM(dynlib_curl, easy_getinfo, "curl_easy_getinfo"),
         SYM(dynlib_curl, easy_strerror, "curl_easy_strerror"),
         SYM(dynlib_curl, easy_cleanup, "curl_easy_cleanup"),
+        SYM(dynlib_curl, easy_reset, "curl_easy_reset"),
         SYM(dynlib_curl, slist_append, "curl_slist_append"),
         SYM(dynlib_curl, slist_free_all, "curl_slist_free_all"),
+        SYM(dynlib_curl, share_init, "curl_share_init"),
+        SYM(dynlib_curl, share_setopt, "curl_share_setopt"),
+        SYM(dynlib_curl, share_cleanup, "curl_share_cleanup"),
     };
     curl_loaded = load("libcurl.so.4", "libcurl4", syms, ARRAY_SIZE(syms));
 }
@@ -106,4 +112,24 @@ struct MHD_Daemon *dynlib_MHD_start_daemon(unsigned int flags, uint16_t port,
     d = dynlib_mhd.start_daemon_va(flags, port, apc, apc_cls, dh, dh_cls, ap);
     va_end(ap);
     return d;
+}
+
+static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
+static int crypto_loaded = -1;
+
+static void crypto_load(void)
+{
+    static const struct symbol syms[] = {
+        SYM(dynlib_crypto, digest, "EVP_Digest"),
+        SYM(dynlib_crypto, sha256, "EVP_sha256"),
+        SYM(dynlib_crypto, hmac, "HMAC"),
+        SYM(dynlib_crypto, cleanse, "OPENSSL_cleanse"),
+    };
+    crypto_loaded = load("libcrypto.so.3", "libssl3", syms, sizeof(syms) / sizeof(syms[0]));
+}
+
+int dynlib_crypto_load(void)
+{
+    pthread_once(&crypto_once, crypto_load);
+    return crypto_loaded;
 }

@@ -2,7 +2,7 @@
 #define DYNLIB_H
 
 /*
- * libcurl and libmicrohttpd, loaded with dlopen(3) only by the modes that use them.
+ * libcurl, libmicrohttpd and libcrypto, loaded with dlopen(3) only by the modes that use them.
  *
  * Why: linked the ordinary way, the two libraries pull 30 more shared objects (GnuTLS,
  * OpenSSL, Kerberos, LDAP, ...) into every start of the program, which costs about 4 ms before
@@ -31,8 +31,12 @@ struct dynlib_curl {
     CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
     const char *(*easy_strerror)(CURLcode code);
     void (*easy_cleanup)(CURL *curl);
+    void (*easy_reset)(CURL *curl);
     struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
     void (*slist_free_all)(struct curl_slist *list);
+    CURLSH *(*share_init)(void);
+    CURLSHcode (*share_setopt)(CURLSH *share, CURLSHoption option, ...);
+    CURLSHcode (*share_cleanup)(CURLSH *share);
 };
 extern struct dynlib_curl dynlib_curl;
 CURLcode dynlib_curl_global_init(long flags);
@@ -40,6 +44,7 @@ CURLcode dynlib_curl_global_init(long flags);
 /* curl.h defines these two as function-like macros that check the argument count. */
 #undef curl_easy_setopt
 #undef curl_easy_getinfo
+#undef curl_share_setopt
 #define curl_global_init    dynlib_curl_global_init
 #define curl_global_cleanup dynlib_curl.global_cleanup
 #define curl_easy_init      dynlib_curl.easy_init
@@ -48,8 +53,39 @@ CURLcode dynlib_curl_global_init(long flags);
 #define curl_easy_getinfo   dynlib_curl.easy_getinfo
 #define curl_easy_strerror  dynlib_curl.easy_strerror
 #define curl_easy_cleanup   dynlib_curl.easy_cleanup
+#define curl_easy_reset     dynlib_curl.easy_reset
 #define curl_slist_append   dynlib_curl.slist_append
 #define curl_slist_free_all dynlib_curl.slist_free_all
+#define curl_share_init     dynlib_curl.share_init
+#define curl_share_setopt   dynlib_curl.share_setopt
+#define curl_share_cleanup  dynlib_curl.share_cleanup
+#endif
+
+#ifdef DYNLIB_CRYPTO
+/*
+ * libcrypto (OpenSSL 3) for the SigV4 signer: linked normally it costs about 2 ms of CPU at
+ * every start of the program (its relocations and constructors), in every mode, for the few
+ * that sign. Call dynlib_crypto_load() (0 = loaded; -1 after one log line) before the others.
+ */
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+struct dynlib_crypto {
+    int (*digest)(const void *data, size_t count, unsigned char *md, unsigned int *size,
+                  const EVP_MD *type, ENGINE *impl);
+    const EVP_MD *(*sha256)(void);
+    unsigned char *(*hmac)(const EVP_MD *evp_md, const void *key, int key_len,
+                           const unsigned char *d, size_t n, unsigned char *md,
+                           unsigned int *md_len);
+    void (*cleanse)(void *ptr, size_t len);
+};
+extern struct dynlib_crypto dynlib_crypto;
+int dynlib_crypto_load(void);
+
+#define EVP_Digest      dynlib_crypto.digest
+#define EVP_sha256      dynlib_crypto.sha256
+#define HMAC            dynlib_crypto.hmac
+#define OPENSSL_cleanse dynlib_crypto.cleanse
 #endif
 
 #ifdef DYNLIB_MHD

@@ -1,6 +1,7 @@
 #include "log.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "banned.h"
 
 static enum log_level min_level = LOG_INFO;
+static bool audit_on = true;
 static _Thread_local char request_id[128];
 
 static const char *const level_names[] = {"DEBUG", "INFO", "WARN", "ERROR", "OFF"};
@@ -20,9 +22,11 @@ int log_level_parse(const char *s, enum log_level *out)
     static const struct {
         const char *name;
         enum log_level level;
-    } names[] = {{"debug", LOG_DEBUG},  {"info", LOG_INFO},   {"warn", LOG_WARN},
-                 {"warning", LOG_WARN}, {"error", LOG_ERROR}, {"off", LOG_OFF},
-                 {"trace", LOG_DEBUG},  {"fatal", LOG_ERROR}};
+    } names[] = {{"debug", LOG_DEBUG},
+                 {"info", LOG_INFO},
+                 {"warn", LOG_WARN},
+                 {"error", LOG_ERROR},
+                 {"off", LOG_OFF}};
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
         if (strcasecmp(s, names[i].name) == 0) {
             *out = names[i].level;
@@ -60,7 +64,13 @@ const char *log_request_id(void)
     return request_id[0] ? request_id : NULL;
 }
 
-void log_event(enum log_level level, const char *message, json_t *fields)
+void log_set_audit(bool on)
+{
+    audit_on = on;
+}
+
+/* Writes one line whatever the level; fields stolen. */
+static void write_line(enum log_level level, const char *message, json_t *fields)
 {
     char stamp[64];
     struct timespec ts;
@@ -68,10 +78,6 @@ void log_event(enum log_level level, const char *message, json_t *fields)
     json_t *line;
     char *text;
 
-    if (!log_enabled(level)) {
-        json_decref(fields);
-        return;
-    }
     clock_gettime(CLOCK_REALTIME, &ts);
     gmtime_r(&ts.tv_sec, &tm);
     snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
@@ -107,6 +113,24 @@ void log_event(enum log_level level, const char *message, json_t *fields)
         }
     }
     free(text);
+}
+
+void log_event(enum log_level level, const char *message, json_t *fields)
+{
+    if (!log_enabled(level)) {
+        json_decref(fields);
+        return;
+    }
+    write_line(level, message, fields);
+}
+
+void log_audit(json_t *fields)
+{
+    if (!audit_on) {
+        json_decref(fields);
+        return;
+    }
+    write_line(LOG_INFO, "audit", fields);
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)

@@ -74,6 +74,9 @@ static int refuse_control(struct err *e, unsigned char c, size_t pos)
                        "carriage return at position %zu is not allowed; use \\n line breaks, and "
                        "only inside quoted values",
                        pos);
+    if (c == '\0')
+        return err_set(e, ERR_INVALID_PARAMS,
+                       "NUL character (\\u0000) at position %zu is not allowed; remove it", pos);
     return err_set(e, ERR_INVALID_PARAMS,
                    "control character 0x%02x at position %zu is not allowed; remove it", c, pos);
 }
@@ -214,21 +217,20 @@ static int step_plain(struct splitter *sp)
     return PLAIN;
 }
 
-/* The checks on the whole command before it is split. Returns 0 or -1 (e filled). */
-static int check_command(const char *cmd, size_t *len, struct err *e)
+/* The checks on the whole command (len bytes) before it is split. Returns 0 or -1 (e filled). */
+static int check_command(const char *cmd, size_t len, struct err *e)
 {
     size_t bad;
 
     if (!cmd)
         return err_set(e, ERR_INVALID_PARAMS, "no command given");
-    *len = strnlen(cmd, ARGV_MAX_BYTES + 1);
-    if (*len > ARGV_MAX_BYTES)
+    if (len > ARGV_MAX_BYTES)
         return err_set(e, ERR_INVALID_PARAMS,
                        "the command is longer than %d bytes: narrow it, or split the work into "
                        "several calls",
                        ARGV_MAX_BYTES);
-    bad = utf8_valid_len(cmd, *len);
-    if (bad < *len)
+    bad = utf8_valid_len(cmd, len);
+    if (bad < len)
         return err_set(e, ERR_INVALID_PARAMS, "the command is not valid UTF-8 (position %zu)",
                        bad + 1);
     return 0;
@@ -236,10 +238,15 @@ static int check_command(const char *cmd, size_t *len, struct err *e)
 
 int argv_split(const char *cmd, struct argv_words *out, struct err *e)
 {
-    struct splitter sp = {.cmd = cmd, .w = ARGV_WORDS_INIT, .e = e};
+    return argv_split_n(cmd, cmd ? strnlen(cmd, ARGV_MAX_BYTES + 1) : 0, out, e);
+}
+
+int argv_split_n(const char *cmd, size_t len, struct argv_words *out, struct err *e)
+{
+    struct splitter sp = {.cmd = cmd, .len = len, .w = ARGV_WORDS_INIT, .e = e};
     int st = PLAIN, rc = -1;
 
-    if (check_command(cmd, &sp.len, e) < 0)
+    if (check_command(cmd, len, e) < 0)
         goto out;
     /*
      * Every word is at most as long as the command, and there can be one word more than the

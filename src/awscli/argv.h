@@ -47,6 +47,12 @@ struct argv_words {
  */
 int argv_split(const char *cmd, struct argv_words *out, struct err *e) WUR;
 
+/*
+ * The same for the first len bytes of cmd, which may contain NUL bytes (a JSON string can
+ * carry \u0000): a NUL is refused like the other control bytes, with its position.
+ */
+int argv_split_n(const char *cmd, size_t len, struct argv_words *out, struct err *e) WUR;
+
 /* Frees the words and the vector and re-initialises w; safe to call twice. */
 void argv_words_release(struct argv_words *w);
 

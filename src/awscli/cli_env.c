@@ -58,7 +58,7 @@ char *cli_env_home_file(const char *var, const char *file)
     const char *home = getenv("HOME");
     char *path = NULL, *env = NULL;
 
-    if (getenv(var) || !home || !*home)
+    if ((getenv(var) && *getenv(var)) || !home || !*home)
         return NULL;
     if (asprintf(&path, "%s/.aws/%s", home, file) < 0)
         return NULL;
@@ -102,9 +102,13 @@ int cli_env_build(struct cli_env *ev, const char *home, char *config_file_env, c
 {
     static char pager[] = "AWS_PAGER=", prompt[] = "AWS_CLI_AUTO_PROMPT=off";
 
+    /*
+     * A variable set to the empty string counts as unset: the CLI would take AWS_PROFILE= as a
+     * profile named "" and fail every call ("The config profile () could not be found").
+     */
     for (size_t i = 0; i < ARRAY_SIZE(env_pass); i++) {
         const char *v = getenv(env_pass[i]);
-        if (v && env_add(ev, env_pass[i], v) < 0)
+        if (v && *v && env_add(ev, env_pass[i], v) < 0)
             return -1;
     }
     if (env_add(ev, "HOME", home) < 0 || env_add_static(ev, pager) < 0 ||

@@ -599,6 +599,21 @@ out:
     return rc;
 }
 
+int policy_patterns_check(const char *list, const char *setting, struct err *e)
+{
+    struct pattern *ps = NULL;
+    size_t n = 0;
+
+    if (parse_patterns(list, setting, &ps, &n, e) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        free(ps[i].svc);
+        free(ps[i].op);
+    }
+    free(ps);
+    return 0;
+}
+
 static int add_patterns(struct buf *b, const char *label, const struct pattern *ps, size_t n)
 {
     if (n == 0)

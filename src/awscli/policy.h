@@ -47,6 +47,13 @@ int policy_new(struct policy **out, const char *allow, const char *deny, struct 
 void policy_free(struct policy *p);
 
 /*
+ * Checks a list of patterns as policy_new would, for start-up validation: -1 with e saying
+ * "malformed <setting> pattern '...'" (setting is the name the operator wrote, e.g. "--allow"
+ * or "AWSCLI_MCP_DENY"), or 0.
+ */
+int policy_patterns_check(const char *list, const char *setting, struct err *e) WUR;
+
+/*
  * Checks one command: words[0..n) are the CLI words without the leading "aws" (borrowed, not
  * modified). Returns 0 if the command may run; -1 with e->code ERR_INVALID_PARAMS and a message
  * that says why it was refused and what is allowed instead.

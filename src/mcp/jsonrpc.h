@@ -7,6 +7,9 @@
  */
 
 #include <jansson.h>
+#include <stdbool.h>
+
+#include "err.h"
 
 #include "err.h"
 
@@ -22,6 +25,16 @@ enum jsonrpc_kind {
  * An id must be a string or an integer (MCP forbids null ids for requests).
  */
 enum jsonrpc_kind jsonrpc_classify(json_t *msg, const char **why);
+
+/*
+ * Parses len bytes of JSON as a transport receives them. Duplicate object keys are refused;
+ * \u0000 inside strings is allowed (the protocol core refuses it outside tool arguments,
+ * answering with the request's id; a tool judges its own arguments). `any`: any JSON value may
+ * stand at the top, not only an object or an array. Returns a new reference, or NULL with e
+ * saying what is wrong and where ("Parse error: ... (line L, column C)", code ERR_PARSE; or
+ * ERR_INTERNAL when memory ran out); the message never names the parser's internals.
+ */
+json_t *jsonrpc_parse(const char *text, size_t len, bool any, struct err *e);
 
 /* The message's id if it has a usable one (borrowed), else NULL. */
 json_t *jsonrpc_id(json_t *msg);

@@ -544,6 +544,42 @@ static bool served_as_modern(json_t *msg, const char *method, const struct mcp_e
            (x->http && mcp_version_is_modern(x->header_version));
 }
 
+/*
+ * Strings may carry \u0000 (the transports parse with it allowed), but the protocol's own
+ * strings are read as C strings, where "tools/call\u0000x" would pass for "tools/call". So a
+ * NUL is refused everywhere except inside `skip` (a tool's arguments: the tool judges them).
+ * Nesting is bounded by the parser (2048 levels), and so is this recursion.
+ */
+static bool has_nul(json_t *v, const json_t *skip)
+{
+    const char *key;
+    json_t *x;
+    size_t i;
+
+    if (v == skip)
+        return false;
+    switch (json_typeof(v)) {
+    case JSON_STRING:
+        return strlen(json_string_value(v)) != json_string_length(v);
+    case JSON_ARRAY:
+        json_array_foreach(v, i, x)
+        {
+            if (has_nul(x, skip))
+                return true;
+        }
+        return false;
+    case JSON_OBJECT:
+        json_object_foreach(v, key, x)
+        {
+            if (has_nul(x, skip))
+                return true;
+        }
+        return false;
+    default:
+        return false;
+    }
+}
+
 static void handle_one(struct mcp_server *s, struct mcp_session *session, json_t *msg,
                        const struct mcp_exchange *x, bool in_batch, struct mcp_reply *out)
 {
@@ -556,6 +592,14 @@ static void handle_one(struct mcp_server *s, struct mcp_session *session, json_t
     out->msg = NULL;
     out->http_status = 200;
 
+    if ((kind == JSONRPC_REQUEST || kind == JSONRPC_NOTIFICATION) &&
+        has_nul(msg, json_object_get(params_of(msg), "arguments"))) {
+        if (kind == JSONRPC_REQUEST)
+            set_error(&c, out, ERR_INVALID_REQUEST,
+                      "a string holds a NUL character (\\u0000); only tool arguments may", NULL);
+        out->version = c.version;
+        return;
+    }
     switch (kind) {
     case JSONRPC_INVALID:
         set_error(&c, out, ERR_INVALID_REQUEST, why, NULL);

@@ -12,6 +12,7 @@
 #include "awscli/cli_env.h"
 #include "awscli/policy.h"
 #include "awscli/runner.h"
+#include "awscli/version.h"
 #include "buf.h"
 #include "clock.h"
 #include "log.h"
@@ -35,6 +36,7 @@ struct rac {
      */
     char *config_file_env, *creds_file_env;
     atomic_int running;
+    atomic_bool v1_warned; /* the "AWS CLI v1" error line was logged */
 };
 
 static const char tool_title[] = "Run AWS CLI command";
@@ -45,22 +47,25 @@ static const char tool_title[] = "Run AWS CLI command";
  * Finds the aws program once at start, the way the runner will (runner_find_program, with
  * the server's own PATH), so that a missing CLI is a start-up error. The result is malloc'd.
  */
-static int resolve_program(const char *name, char **out, struct err *e)
+static int resolve_program(const char *name, const char *from, char **out, struct err *e)
 {
     extern char **environ;
     struct buf path = BUF_INIT(0);
 
     if (runner_find_program(name, (const char *const *)environ, &path, NULL) < 0) {
         buf_release(&path);
-        return err_set(e, ERR_INVALID_PARAMS,
-                       "AWSCLI_MCP_AWS_CLI: '%s' not found in PATH (install AWS CLI v2 or set "
-                       "AWSCLI_MCP_AWS_CLI=/path/to/aws)",
-                       name);
+        if (!from)
+            return err_set(e, ERR_INVALID_PARAMS,
+                           "the AWS CLI ('%s') was not found in PATH: install AWS CLI v2, or "
+                           "give its path with --aws-cli or AWSCLI_MCP_AWS_CLI",
+                           name);
+        return err_set(e, ERR_INVALID_PARAMS, "%s: '%s' not found%s (install AWS CLI v2)", from,
+                       name, strchr(name, '/') ? "" : " in PATH");
     }
     if (!runner_is_executable_file(path.p)) {
         buf_release(&path);
-        return err_set(e, ERR_INVALID_PARAMS, "AWSCLI_MCP_AWS_CLI: '%s' is not an executable file",
-                       name);
+        return err_set(e, ERR_INVALID_PARAMS, "%s: '%s' is not an executable file",
+                       from ? from : "the AWS CLI", name);
     }
     *out = buf_take(&path, NULL);
     return *out ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
@@ -82,10 +87,7 @@ static char *build_description(const struct rac *t)
             "- There is no shell: quote with '...' or \"...\", but pipes, redirection, ';', '&', "
             "'$', backticks and parentheses outside quotes are refused. Filter with --query "
             "(JMESPath) instead of grep/jq.\n"
-            "- Times: CloudWatch Logs --start-time/--end-time of filter-log-events and "
-            "get-log-events are epoch MILLISECONDS (e.g. 1735689600000); logs start-query takes "
-            "epoch SECONDS; cloudwatch get-metric-data/get-metric-statistics take ISO 8601 "
-            "(2025-01-01T00:00:00Z) or epoch seconds.\n");
+            "- Times: " RUN_AWS_CLI_TIME_UNITS "\n");
     rc |= buf_addf(&b,
                    "- Output over %zu bytes is cut and the result says so; keep results small "
                    "with --query, --max-items, --limit, a narrow --start-time/--end-time "
@@ -155,7 +157,9 @@ int run_aws_cli_new(const struct config *cfg, struct tool **out, struct err *e)
         return err_set(e, ERR_INTERNAL, "out of memory");
     t->cfg = cfg;
     atomic_init(&t->running, 0);
-    if (resolve_program(cfg->aws_cli ? cfg->aws_cli : "aws", &t->aws_path, e) < 0)
+    atomic_init(&t->v1_warned, false);
+    if (resolve_program(cfg->aws_cli ? cfg->aws_cli : "aws", cfg->aws_cli_from, &t->aws_path, e) <
+        0)
         goto fail;
     if (policy_new(&t->policy, cfg->allow, cfg->deny, e) < 0)
         goto fail;
@@ -252,12 +256,13 @@ static json_t *strings_json(const char *const *v, size_t n)
 }
 
 /*
- * Writes the audit line. `words`/`argv` say what was asked and what ran (either may be NULL);
- * `res` is NULL when nothing ran; `outcome` is one of ok, failed, timeout, cancelled, memory,
- * refused, busy, invalid, error.
+ * Writes the audit line (log_audit: whatever the log level). What was asked, the first that is
+ * given: `argv` as run, the split `words`, or the `command` string itself (a borrowed JSON
+ * string, for calls refused before the words existed). `res` is NULL when nothing ran;
+ * `outcome` is one of ok, failed, timeout, cancelled, memory, refused, busy, invalid, error.
  */
 static void audit(const struct tool_ctx *ctx, const char *outcome, const char *reason,
-                  const struct argv_words *words, const char *const *argv,
+                  json_t *command, const struct argv_words *words, const char *const *argv,
                   const struct runner_result *res)
 {
     json_t *f = json_pack("{s:s, s:s}", "tool", RUN_AWS_CLI_NAME, "outcome", outcome);
@@ -272,6 +277,8 @@ static void audit(const struct tool_ctx *ctx, const char *outcome, const char *r
         json_object_set_new(f, "argv", strings_json(argv, n));
     } else if (words && words->v) {
         json_object_set_new(f, "words", strings_json((const char *const *)words->v, words->n));
+    } else if (json_is_string(command)) {
+        json_object_set(f, "command", command);
     }
     if (reason)
         json_object_set_new(f, "reason", json_string(reason));
@@ -286,7 +293,7 @@ static void audit(const struct tool_ctx *ctx, const char *outcome, const char *r
         json_object_set_new(f, "durationMs", json_integer(res->duration_ms));
         json_object_set_new(f, "maxRssKiB", json_integer(res->max_rss_kb));
     }
-    log_event(LOG_INFO, "audit", f);
+    log_audit(f);
 }
 
 static int add_textv(struct tool_result *r, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
@@ -370,6 +377,13 @@ static int result_build(const struct rac *t, const struct runner_result *res, bo
     } else if (ok) {
         if (tool_result_add_text(r, res->out.p, res->out.len) < 0)
             return -1;
+    } else if (awscli_v1_failure(res->exit_code, res->err.p, res->err.len)) {
+        if (add_textf(r,
+                      "The AWS CLI at %s is version 1; awscli-mcp needs AWS CLI v2. The server's "
+                      "operator must set --aws-cli or AWSCLI_MCP_AWS_CLI to an AWS CLI v2 "
+                      "program (for example /usr/bin/aws). Retrying will not help.",
+                      t->aws_path) < 0)
+            return -1;
     } else {
         /* The CLI explains its failures on stderr; show that first, then the status. */
         if (elen) {
@@ -399,7 +413,9 @@ static int result_build(const struct rac *t, const struct runner_result *res, bo
     return 0;
 }
 
-static int validate_args(json_t *args, const char **cmd, struct err *e)
+/* On success *cmd is the command, *cmd_len its length (a NUL inside is the tokenizer's to refuse).
+ */
+static int validate_args(json_t *args, const char **cmd, size_t *cmd_len, struct err *e)
 {
     json_t *c = json_object_get(args, "command");
     const char *key;
@@ -427,14 +443,14 @@ static int validate_args(json_t *args, const char **cmd, struct err *e)
         return err_set(e, ERR_INVALID_PARAMS,
                        "run_aws_cli: \"command\" is %zu bytes; the limit is %d", len,
                        ARGV_MAX_BYTES);
-    if (strlen(json_string_value(c)) != len)
-        return err_set(e, ERR_INVALID_PARAMS, "run_aws_cli: \"command\" contains a NUL character");
     *cmd = json_string_value(c);
+    *cmd_len = len;
     return 0;
 }
 
 /* One command on its way through prepare, run and report. */
 struct job {
+    json_t *command; /* the "command" argument (borrowed), for the audit line */
     struct argv_words words;
     struct cli_env env;
     const char **argv;
@@ -468,7 +484,7 @@ static int refuse(const struct tool_ctx *ctx, struct tool_result *r, const struc
     va_list ap;
     int n;
 
-    audit(ctx, outcome, reason, j->words.n ? &j->words : NULL, j->argv, NULL);
+    audit(ctx, outcome, reason, j->command, j->words.n ? &j->words : NULL, j->argv, NULL);
     tool_result_release(r);
     va_start(ap, fmt);
     n = add_textv(r, fmt, ap);
@@ -499,22 +515,27 @@ static int prepare(struct rac *t, const struct tool_ctx *ctx, json_t *args, stru
 {
     struct err ce = ERR_INIT;
     const char *cmd = NULL;
+    size_t cmd_len = 0;
+    char busy[96];
     long long now;
     int n;
 
-    if (validate_args(args, &cmd, e) < 0) {
-        audit(ctx, "invalid", e->msg, NULL, NULL, NULL);
+    j->command = json_object_get(args, "command");
+    if (validate_args(args, &cmd, &cmd_len, e) < 0) {
+        audit(ctx, "invalid", e->msg, j->command, NULL, NULL, NULL);
         return -1;
     }
-    if (argv_split(cmd, &j->words, &ce) < 0)
+    if (argv_split_n(cmd, cmd_len, &j->words, &ce) < 0)
         return refuse_or_fail(ctx, r, j, "Refused", &ce, e);
     if (policy_check(t->policy, j->words.v, j->words.n, &ce) < 0)
         return refuse_or_fail(ctx, r, j, "Refused by the server's policy", &ce, e);
 
     n = atomic_fetch_add(&t->running, 1);
     j->counted = true;
+    snprintf(busy, sizeof(busy), "%d AWS CLI commands already running (limit %d)", n,
+             t->cfg->max_concurrent);
     if (n >= t->cfg->max_concurrent)
-        return refuse(ctx, r, j, "busy", NULL,
+        return refuse(ctx, r, j, "busy", busy,
                       "Busy: %d AWS CLI commands are already running (AWSCLI_MCP_MAX_CONCURRENT"
                       "=%d). Retry in a few seconds.",
                       n, t->cfg->max_concurrent);
@@ -564,18 +585,24 @@ static int run(const struct rac *t, const struct tool_ctx *ctx, struct job *j,
 }
 
 /* Audits the finished run and fills r from it. Returns 0, or -1 when out of memory. */
-static int report(const struct rac *t, const struct tool_ctx *ctx, const struct job *j,
+static int report(struct rac *t, const struct tool_ctx *ctx, const struct job *j,
                   struct tool_result *r)
 {
     const struct runner_result *res = &j->res;
+    bool v1 = awscli_v1_failure(res->exit_code, res->err.p, res->err.len);
 
+    if (v1 && !atomic_exchange(&t->v1_warned, true))
+        log_msg(LOG_ERROR,
+                "the AWS CLI at %s is version 1 and every call fails; set --aws-cli or "
+                "AWSCLI_MCP_AWS_CLI to AWS CLI v2",
+                t->aws_path);
     audit(ctx,
           res->cancelled        ? "cancelled"
           : res->timed_out      ? "timeout"
           : res->memory_limited ? "memory"
           : res->exit_code      ? "failed"
                                 : "ok",
-          NULL, &j->words, j->argv, res);
+          v1 ? "the AWS CLI is version 1" : NULL, NULL, &j->words, j->argv, res);
     return result_build(t, res, j->deadline_ours, r);
 }
 

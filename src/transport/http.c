@@ -166,7 +166,8 @@ static bool host_allowed(const struct http_front *f, const char *value)
     return false;
 }
 
-/* Allowed: the configured list (exact, case-insensitive; "*" = any) and loopback web origins. */
+/* Allowed: the configured list (exact, case-insensitive; "*" = any but null) and loopback web
+ * origins. */
 static bool origin_allowed(const struct http_front *f, const char *value)
 {
     const char *p = value;
@@ -175,6 +176,12 @@ static bool origin_allowed(const struct http_front *f, const char *value)
     bool v6;
 
     http_trim(&p, &n);
+    /*
+     * "null" is the opaque origin of sandboxed frames, file: pages and some redirects: any web
+     * page can produce it, so it is refused even when "*" allows every real origin.
+     */
+    if (http_span_ieq(p, n, "null"))
+        return false;
     if (f->any_origin)
         return true;
     for (size_t i = 0; i < f->norigins; i++)
@@ -367,7 +374,6 @@ static void handle_post(struct http_front *f, const struct http_request *req,
     const char *hv_raw = http_header_get(req->headers, req->nheaders, "MCP-Protocol-Version");
     char hv[65] = {0};
     struct err e = ERR_INIT;
-    json_error_t jerr;
     json_t *msg = NULL, *id = NULL;
     struct mcp_reply reply = {0};
     struct mcp_exchange x = {.http = true};
@@ -392,13 +398,9 @@ static void handle_post(struct http_front *f, const struct http_request *req,
         return;
     }
 
-    msg = json_loadb(req->body ? req->body : "", req->body ? req->body_len : 0,
-                     JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+    msg = jsonrpc_parse(req->body, req->body_len, true, &e);
     if (!msg) {
-        char m[300];
-        snprintf(m, sizeof(m), "Parse error: %s (line %d, column %d)", jerr.text, jerr.line,
-                 jerr.column);
-        set_error(res, 400, NULL, ERR_PARSE, m, NULL);
+        set_error(res, e.code == ERR_PARSE ? 400 : 500, NULL, e.code, e.msg, NULL);
         return;
     }
     id = json_is_object(msg) ? jsonrpc_id(msg) : NULL;

@@ -8,6 +8,7 @@
 
 #include "base64.h"
 #include "buf.h"
+#include "mcp/jsonrpc.h"
 #include "alloc.h"
 #include "banned.h"
 
@@ -121,7 +122,7 @@ static void parse_function_url(json_t *root, long long deadline_ms, struct lambd
 void lambda_event_parse(const char *data, size_t len, bool truncated, long long deadline_ms,
                         struct lambda_event *ev)
 {
-    json_error_t jerr;
+    struct err e = ERR_INIT;
 
     memset(ev, 0, sizeof(*ev));
     ev->kind = LAMBDA_EVENT_MALFORMED;
@@ -130,9 +131,9 @@ void lambda_event_parse(const char *data, size_t len, bool truncated, long long 
         malformed(ev, 413, "event larger than %d bytes", CAP_LAMBDA_EVENT);
         return;
     }
-    ev->root = json_loadb(data, len, JSON_ALLOW_NUL, &jerr);
+    ev->root = jsonrpc_parse(data, len, false, &e);
     if (!ev->root) {
-        malformed(ev, 400, "event is not JSON: %s", jerr.text);
+        malformed(ev, 400, "event is not JSON: %.160s", e.msg);
         return;
     }
     if (json_is_array(ev->root) || json_object_get(ev->root, "jsonrpc")) {

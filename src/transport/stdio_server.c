@@ -99,10 +99,10 @@ static void run_call(struct stdio_state *st, json_t *msg, struct mcp_session *se
         json_decref(reply.msg);
         reply.msg = NULL;
     }
-    if (log_enabled(LOG_DEBUG) || (method && strcmp(method, "tools/call") == 0))
-        log_event(LOG_INFO, "request",
-                  json_pack("{s:s, s:s?, s:I}", "transport", "stdio", "method", method,
-                            "durationMs", (json_int_t)(clock_mono_ms() - t0)));
+    /* Tool calls are worth a line at info; the chatter around them only at debug. */
+    log_event(method && strcmp(method, "tools/call") == 0 ? LOG_INFO : LOG_DEBUG, "request",
+              json_pack("{s:s, s:s?, s:I}", "transport", "stdio", "method", method, "durationMs",
+                        (json_int_t)(clock_mono_ms() - t0)));
     if (reply.msg)
         send_msg(st, reply.msg);
     log_set_request_id(NULL);
@@ -192,7 +192,7 @@ static void cancel_request(struct stdio_state *st, json_t *id)
 
 static void handle_line(struct stdio_state *st, const char *line, size_t len)
 {
-    json_error_t jerr;
+    struct err e = ERR_INIT;
     json_t *msg, *cancel_id;
     const char *method;
 
@@ -200,11 +200,9 @@ static void handle_line(struct stdio_state *st, const char *line, size_t len)
         len--;
     if (len == 0)
         return;
-    msg = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+    msg = jsonrpc_parse(line, len, false, &e);
     if (!msg) {
-        char m[300];
-        snprintf(m, sizeof(m), "Parse error: %s (column %d)", jerr.text, jerr.column);
-        send_msg(st, jsonrpc_error(NULL, ERR_PARSE, m, NULL));
+        send_msg(st, jsonrpc_error(NULL, e.code, e.msg, NULL));
         return;
     }
     cancel_id = mcp_cancelled_request_id(msg);

@@ -110,12 +110,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!cmd)
         return 0;
     memcpy(cmd, data, size);
-    cmd[size] = '\0'; /* the tool gets a C string: everything after a NUL is not seen */
+    cmd[size] = '\0';
 
-    if (argv_split(cmd, &w, &e) != 0) {
+    /* The tool passes the JSON string's length: a NUL inside must be seen and refused. */
+    if (argv_split_n(cmd, size, &w, &e) != 0) {
         must(w.v == NULL && w.n == 0);
         must(e.code == ERR_INVALID_PARAMS && e.msg[0] != '\0');
     } else {
+        must(memchr(cmd, '\0', size) == NULL);
         must(w.n >= 1 && w.n <= ARGV_MAX_WORDS && w.v[w.n] == NULL);
         for (size_t i = 0; i < w.n; i++) {
             for (const unsigned char *p = (const unsigned char *)w.v[i]; *p; p++)

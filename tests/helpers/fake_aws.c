@@ -7,6 +7,9 @@
  *   get-fail            print a CLI-style error on stderr and exit 254
  *   get-hog --mib N     allocate and touch N MiB; when an allocation fails, exit 255 with
  *                       nothing on stderr (what the CLI's Python does on MemoryError)
+ *   get-v1              answer as AWS CLI v1 does to the --no-cli-pager the tool adds: its
+ *                       usage text and "Unknown options: --no-cli-pager" on stderr, exit 255
+ *   get-unknown         answer as AWS CLI v2 does to an unknown option (exit 252)
  *   get-hold --fifo P   open the FIFO P for writing and write one byte to it (the "started"
  *                       signal: the test reads it), then wait until the test closes its end,
  *                       then behave as the default; a test can so act while the CLI runs
@@ -25,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../src/banned.h"
+#include "banned.h"
 
 extern char **environ;
 
@@ -96,6 +99,19 @@ int main(int argc, char **argv)
             memset(p, 1, 16 << 20);
         }
         return 0;
+    }
+    if (has_word(argc, argv, "get-v1") && has_word(argc, argv, "--no-cli-pager")) {
+        fputs("usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]\n"
+              "To see help text, you can run:\n\n  aws help\n  aws <command> help\n"
+              "  aws <command> <subcommand> help\n\nUnknown options: --no-cli-pager\n",
+              stderr);
+        return 255;
+    }
+    if (has_word(argc, argv, "get-unknown")) {
+        fputs("\nusage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]\n"
+              "aws: error: Unknown options: --no-cli-pagerx, --limitx\n",
+              stderr);
+        return 252;
     }
     if (has_word(argc, argv, "get-flood")) {
         long n = opt_value(argc, argv, "--bytes", 1000);

@@ -1,7 +1,7 @@
 // run_aws_cli over Streamable HTTP (`awscli-mcp serve`): the real AWS CLI v2 against a seeded
 // moto, driven by the MCP SDK's Client + StreamableHTTPClientTransport (the cases are in
 // tests/lib/awscli_cases.mjs, shared with the stdio test).
-// ctest-timeout: 600
+// ctest-timeout: 1200
 
 import { importPkg, makeRunner, startHttpServer } from '../lib/clients_common.mjs';
 import { AWSCLI_MCP_BIN, runCases } from '../lib/awscli_cases.mjs';

@@ -1,6 +1,6 @@
 // run_aws_cli over stdio: the real AWS CLI v2 against a seeded moto, driven by the MCP SDK's
 // Client + StdioClientTransport (see tests/lib/awscli_cases.mjs for the cases).
-// ctest-timeout: 600
+// ctest-timeout: 1200
 
 import { importPkg, makeRunner } from '../lib/clients_common.mjs';
 import { AWSCLI_MCP_BIN, runCases } from '../lib/awscli_cases.mjs';

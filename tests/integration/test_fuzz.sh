@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # ctest-timeout: 300
-# ctest-cases: argv http lambda_event mcp
+# ctest-cases: argv aws_ini engine_args http jmespath lambda_event mcp shorthand
 # Builds every libFuzzer target in tests/fuzz/ with clang (ASan + UBSan + libFuzzer) and runs
 # each for FUZZ_SECONDS (default 15) from its seed corpus, so that a parser change that crashes,
 # leaks or breaks a target's contract fails the suite. Longer runs: tests/fuzz/README.md.
 # Runs in the normal suite only (the targets carry their own sanitizers).
-# Usage: test_fuzz.sh [TARGET...]   TARGET: argv, http, lambda_event, mcp (default: all)
+# Usage: test_fuzz.sh [TARGET...]   TARGET: argv, http, jmespath, lambda_event, mcp (default: all)
 set -uo pipefail
 src=${SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 out=${BUILD_DIR:-$src/build}/fuzz
@@ -23,6 +23,7 @@ fi
 mkdir -p "$out"
 # Every source but main(): each target links what it needs from the core.
 mapfile -t core < <(find "$src/src" -name '*.c' ! -name main.c | sort)
+# shellcheck disable=SC2054 # the commas belong to -fsanitize= lists, not to the array.
 flags=(-std=c11 -D_GNU_SOURCE -DAWSCLI_MCP_VERSION='"fuzz"' -g -O1
        '-fsanitize=fuzzer,address,undefined' -fno-sanitize-recover=undefined -I"$src/src")
 passed=0
@@ -40,7 +41,7 @@ for target in "${targets[@]}"; do
     failed=$((failed + 1))
     continue
   fi
-  if ! clang "${flags[@]}" "$target" "${core[@]}" -ljansson -lpthread -ldl -o "$out/$name" \
+  if ! clang "${flags[@]}" "$target" "${core[@]}" -ljansson -lexpat -lpthread -ldl -lm -o "$out/$name" \
       2>"$out/$name.build.log"; then
     echo "FAIL $name: does not build"; tail -20 "$out/$name.build.log"
     failed=$((failed + 1))

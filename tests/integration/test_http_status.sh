@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ctest-timeout: 180
+# ctest-timeout: 400
 # Raw HTTP against the real `awscli-mcp serve`: every status code of docs/http.md with curl,
 # the 2026-07-28 header rules, Origin and Host, bearer token, bad input, slow clients,
 # concurrency (a slow real AWS CLI call does not block ping), port in use, clean shutdown.
@@ -46,9 +46,9 @@ start_server() {
     local pid=$!
     PIDS+=("$pid")
     LAST_PID=$pid
-    for _ in $(seq 1 100); do
+    for _ in $(seq 1 600); do
         grep -q '"listening"' "$TMP/$name.log" 2>/dev/null && return 0
-        sleep 0.05
+        sleep 0.1
     done
     echo "server $name did not start:"
     cat "$TMP/$name.log"
@@ -59,13 +59,29 @@ PORT=$(free_port)
 URL="http://127.0.0.1:$PORT/mcp"
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
 # A TCP listener that never answers: the real AWS CLI then waits until the tool's deadline.
+# It appends a line to $TMP/accepts for each connection: the event "the CLI is running".
 BLACKHOLE_PORT=$(free_port)
 python3 -c "
-import socket, time
+import socket
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(('127.0.0.1', $BLACKHOLE_PORT)); s.listen(64); time.sleep(120)" &
+s.bind(('127.0.0.1', $BLACKHOLE_PORT)); s.listen(64); held = []
+while True:
+    held.append(s.accept()[0])
+    with open('$TMP/accepts', 'a') as f: f.write('accepted\\n')" &
 PIDS+=($!)
-start_server main "$PORT" --max-body-bytes 4096 --timeout 3 \
+: >"$TMP/accepts"
+# wait_accepts N: waits (up to 120 s: starting the CLI takes seconds on a loaded machine) until
+# the CLI has connected to the blackhole N times in all; non-zero if it has not.
+wait_accepts() {
+    for _ in $(seq 1 1200); do
+        [ "$(wc -l <"$TMP/accepts")" -ge "$1" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+# The tool's deadline (--timeout 300) is never reached: the slow calls below are in flight until
+# the test itself ends them (starting the CLI alone takes 20 s at load 25), and nothing is timed.
+start_server main "$PORT" --max-body-bytes 4096 --timeout 300 \
     --endpoint-url "http://127.0.0.1:$BLACKHOLE_PORT" \
     --allowed-origins "https://app.example.com"
 MAIN_PID=$LAST_PID
@@ -215,35 +231,36 @@ wait_list=$(jobs -p | grep -v -x -F "$(printf '%s\n' "${PIDS[@]}")" || true)
 for p in $wait_list; do wait "$p"; done
 check "16 parallel tools/list all 200" 16 "$(cat "$TMP"/par.* | grep -c '^200$')"
 
-# A slow, real AWS CLI call (its endpoint never answers; --timeout 3 ends it) on one connection
-# must not delay ping on another.
+# A slow, real AWS CLI call (its endpoint never answers) on one connection must not delay ping
+# on another: once the CLI is connected to the blackhole, ping is answered while the call's own
+# reply has still not come (its curl is still running).
 SLOW="{\"jsonrpc\":\"2.0\",\"id\":11,\"method\":\"tools/call\",\"params\":{\"name\":\"run_aws_cli\",\"arguments\":{\"command\":\"logs describe-log-groups\"}}}"
-t0=$(date +%s%N)
-curl -s -o "$TMP/slow" --max-time 20 "$URL" -H "$J" -H 'MCP-Protocol-Version: 2025-11-25' -d "$SLOW" &
+curl -s -o /dev/null --max-time 600 "$URL" -H "$J" -H 'MCP-Protocol-Version: 2025-11-25' -d "$SLOW" &
 SLOW_PID=$!
-sleep 0.5
-p0=$(date +%s%N)
+if wait_accepts 1; then ok; else bad "the slow call's CLI never reached its endpoint"; fi
 req "$URL" -H "$J" -d "$PING"
-p1=$(date +%s%N)
 check "ping during a slow call" 200 "$STATUS"
-ping_ms=$(((p1 - p0) / 1000000))
-if [ "$ping_ms" -lt 500 ]; then ok; else bad "ping took ${ping_ms} ms during a slow call"; fi
-if kill -0 "$SLOW_PID" 2>/dev/null; then ok; else bad "the slow call was not slow (test proves nothing)"; fi
-wait "$SLOW_PID"
-slow_ms=$((($(date +%s%N) - t0) / 1000000))
-if [ "$slow_ms" -ge 2000 ]; then ok; else bad "slow call took only ${slow_ms} ms"; fi
-check "slow call answered" 11 "$(jq -r .id "$TMP/slow")"
+if kill -0 "$SLOW_PID" 2>/dev/null; then ok; else bad "the slow call was answered before the ping"; fi
 
-# A client that gives up (closes its connection) cancels its call: the CLI is stopped at once
-# instead of at the 3 s deadline.
-curl -s -o /dev/null --max-time 1 "$URL" -H "$J" -H 'MCP-Protocol-Version: 2025-11-25' \
-    -d "${SLOW/\"id\":11/\"id\":12}"
-for _ in $(seq 1 40); do grep -q '"outcome":"cancelled"' "$TMP/main.log" && break; sleep 0.05; done
+# The client gives up (closes its connection): that cancels its call; the outcome says it was
+# cancelled, not ended by the deadline.
+kill "$SLOW_PID"
+wait "$SLOW_PID" 2>/dev/null
+for _ in $(seq 1 600); do grep -q '"outcome":"cancelled"' "$TMP/main.log" && break; sleep 0.1; done
 check_has "disconnect cancels the CLI call" '"outcome":"cancelled"' "$(cat "$TMP/main.log")"
 cancel_line=$(grep '"http request"' "$TMP/main.log" | grep '"cancelled":true' | tail -1)
 check_has "access line says cancelled" '"rpcMethod":"tools/call"' "$cancel_line"
-cancel_us=$(sed -n 's/.*"durationUs":\([0-9]*\).*/\1/p' <<<"$cancel_line")
-if [ -n "$cancel_us" ] && [ "$cancel_us" -lt 2500000 ]; then ok; else bad "cancelled call took ${cancel_us:-?} us"; fi
+
+# The deadline ends a call whose CLI never finishes (a server of its own with --timeout 2: the
+# deadline fires however slowly the CLI starts).
+SHORT_PORT=$(free_port)
+start_server short "$SHORT_PORT" --timeout 2 --endpoint-url "http://127.0.0.1:$BLACKHOLE_PORT"
+SHORT_PID=$LAST_PID
+curl -s -o "$TMP/short" --max-time 300 "http://127.0.0.1:$SHORT_PORT/mcp" -H "$J" \
+    -H 'MCP-Protocol-Version: 2025-11-25' -d "$SLOW"
+check "deadline: call answered" 11 "$(jq -r .id "$TMP/short")"
+check_has "deadline: ended by the timeout" "did not finish within 2 s" "$(cat "$TMP/short")"
+kill "$SHORT_PID"
 
 # --- access log: one line per request, no secrets ----------------------------------------------
 check_has "access log line" '"message":"http request"' "$(cat "$TMP/main.log")"
@@ -275,22 +292,24 @@ if python3 -c 'import socket;s=socket.socket(socket.AF_INET6);s.bind(("::1",0))'
     "$BIN" serve --listen "[::1]:$V6PORT" --aws-cli "$AWS" 2>"$TMP/v6.log" &
     V6PID=$!
     PIDS+=("$V6PID")
-    for _ in $(seq 1 100); do grep -q listening "$TMP/v6.log" && break; sleep 0.05; done
+    for _ in $(seq 1 600); do grep -q listening "$TMP/v6.log" && break; sleep 0.1; done
     req -g "http://[::1]:$V6PORT/mcp" -H "$J" -d "$PING"
     check "IPv6 listen" 200 "$STATUS"
     kill "$V6PID"
 fi
 
 # --- clean shutdown: SIGTERM lets the in-flight call finish ------------------------------------
-curl -s -o "$TMP/inflight" --max-time 20 "$URL" -H "$J" -H 'MCP-Protocol-Version: 2025-11-25' -d "$SLOW" &
+# (The short server's CLI was killed before its curl returned: no connection comes from it now.)
+seen=$(wc -l <"$TMP/accepts")
+curl -s -o "$TMP/inflight" --max-time 300 "$URL" -H "$J" -H 'MCP-Protocol-Version: 2025-11-25' -d "$SLOW" &
 INFLIGHT=$!
-sleep 0.5
+if wait_accepts $((seen + 1)); then ok; else bad "the in-flight call's CLI never reached its endpoint"; fi
 kill -TERM "$MAIN_PID"
 wait "$INFLIGHT"
 check "in-flight call answered during shutdown" 11 "$(jq -r .id "$TMP/inflight" 2>/dev/null)"
-for _ in $(seq 1 100); do kill -0 "$MAIN_PID" 2>/dev/null || break; sleep 0.1; done
+for _ in $(seq 1 600); do kill -0 "$MAIN_PID" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$MAIN_PID" 2>/dev/null; then
-    bad "server still running 10 s after SIGTERM"
+    bad "server still running 60 s after SIGTERM"
 else
     wait "$MAIN_PID"
     check "exit status after SIGTERM" 0 "$?"

@@ -5,7 +5,7 @@
 // @aws/run-mcp-servers-with-aws-lambda (and a v2 client over a signing fetch). run_aws_cli runs
 // the real AWS CLI v2 against moto. The runtime is started by the harness like Lambda starts a
 // container image's entrypoint: no arguments, AWS_LAMBDA_RUNTIME_API set.
-// ctest-timeout: 500
+// ctest-timeout: 1200
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -90,7 +90,7 @@ async function checkClient(who, client, transport, h) {
 try {
   // A real CloudWatch Logs endpoint (moto), seeded through the real AWS CLI.
   const started = await run('bash', [path.join(SOURCE_DIR, 'tests', 'lib', 'moto.sh'), 'start',
-    motoDir], { timeoutMs: 90000 });
+    motoDir], { timeoutMs: 600000 });
   r.eq('moto started', started.code, 0);
   moto = started.stdout.trim().split('\n').pop();
   const runtimeEnv = {
@@ -106,7 +106,7 @@ try {
 
   await r.step('sdk 1.32.2 over the Function URL', async () => {
     await checkClient('sdk 1.32.2', new sdk.Client(INFO, { capabilities: {} }), new sdk.Http(url));
-  }, 120000);
+  }, 300000);
 
   for (const mode of ['legacy', 'auto']) {
     await r.step(`client 2.4.0 ${mode} over the Function URL`, async () => {
@@ -117,7 +117,7 @@ try {
       await checkClient(`client 2.4.0 ${mode}`,
         new v2.Client(INFO, { capabilities: {}, versionNegotiation: { mode } }),
         new v2.StreamableHTTPClientTransport(url));
-    }, 120000);
+    }, 300000);
   }
 
   await r.step('MCP Inspector CLI over the Function URL', async () => {
@@ -132,7 +132,7 @@ try {
     r.eq('inspector: tools/call exit code', call.code, 0);
     r.check('inspector: tools/call output has the seeded group',
       call.stdout.includes('my-function'), call.stdout + call.stderr);
-  }, 200000);
+  }, 300000);
 
   await r.step('direct invoke with a JSON-RPC message (aws lambda invoke)', async () => {
     const list = await h.invoke({ jsonrpc: '2.0', id: 5, method: 'tools/list' });
@@ -147,7 +147,7 @@ try {
     const c = JSON.parse(call.body);
     r.check('invoke tools/call: alarm from moto', JSON.stringify(c.result || {}).includes(
       'my-function-errors'), c);
-  }, 120000);
+  }, 300000);
 
   await r.step('one warm process served every invocation; logs are Lambda JSON', async () => {
     const st = await h.state();
@@ -198,7 +198,7 @@ try {
       const audits = logLines(ilog).filter((l) => l.tool === 'run_aws_cli');
       r.check(`sigv4 ${label}: audit line names the caller ${c.userArn}`,
         audits.some((l) => l.caller === c.userArn), audits.map((l) => l.caller));
-    }, 120000);
+    }, 300000);
   }
 
   await r.step('client 2.4.0 auto over a @smithy/signature-v4 fetch', async () => {
@@ -207,7 +207,7 @@ try {
     await checkClient('client 2.4.0 auto sigv4',
       new v2.Client(INFO, { capabilities: {}, versionNegotiation: { mode: 'auto' } }),
       new v2.StreamableHTTPClientTransport(iurl, { fetch: fetchSigned }));
-  }, 120000);
+  }, 300000);
 
   await r.step('AWS_IAM: unsigned, wrongly signed and tampered requests get 403', async () => {
     const before = (await hi.state()).invocations.length;
@@ -248,7 +248,7 @@ try {
       body, headers: hdrs })).status, 403);
     r.eq('denied requests never reached the function', (await hi.state()).invocations.length,
       before);
-  }, 60000);
+  }, 300000);
 } catch (e) {
   r.check('test ran to the end', false, e && e.stack ? e.stack : e);
 } finally {

@@ -58,10 +58,18 @@ def listed(body):
     return any(t["name"] == "run_aws_cli" for t in doc.get("result", {}).get("tools", []))
 
 
+def wait_parked(h):
+    """Waits until the runtime is parked in GET /next (an event, not a sleep: a loaded machine
+    under ASan takes seconds to get there)."""
+    end = time.time() + 120
+    while h.state()["parked"] < 1 and time.time() < end:
+        time.sleep(0.05)
+
+
 def test_runtime_api_faults():
     # Brief faults: retried, the same process goes on.
     with harness("brief", eager=True) as h:
-        time.sleep(0.3)  # the runtime is parked in GET /next
+        wait_parked(h)
         h.faults(next_500=2)
         err, body = h.invoke(LIST)
         r.check("next 500 x2: first invocation answered", err is None and listed(body), body)
@@ -86,7 +94,7 @@ def test_runtime_api_faults():
     # Lasting faults: give up after a few attempts, exit non-zero with a clear line.
     for fault in ("next_500", "next_close"):
         with harness("lasting-" + fault, eager=True) as h:
-            time.sleep(0.3)
+            wait_parked(h)
             h.faults(**{fault: 10})
             err, body = h.invoke(LIST)
             r.check(f"{fault} lasting: the invocation in hand is still answered",
@@ -183,7 +191,9 @@ def test_deadlines():
         r.check("deadline near: a clean tool result, not a Lambda timeout",
                 err is None and res.get("isError") is True and "deadline" in text_of(res),
                 (err, body[:400]))
-        r.check("deadline near: answered before Lambda's deadline (%.2f s)" % took, took < 1.5)
+        last = h.state()["invocations"][-1]
+        r.check("deadline near: posted before Lambda's deadline (%.2f s)" % took,
+                last["result"] == "response" and last["answered_ms"] < last["deadline_ms"], last)
         err, body = h.invoke(LIST, timeout_ms=1500)
         r.check("deadline near: tools/list still answered", err is None and listed(body), body)
 
@@ -196,8 +206,7 @@ def test_deadlines():
                 err is None and res.get("isError") is True and "deadline" in text_of(res) and
                 "stopped" in text_of(res),
                 (err, body[:400]))
-        r.check("call outlasting the deadline: answered %.2f s after start, before the 6 s "
-                "deadline" % took, 3.0 < took < 5.9)
+        r.check("call outlasting the deadline: not answered before 3 s (%.2f s)" % took, took > 3.0)
         st = h.state()
         last = st["invocations"][-1]
         r.check("call outlasting the deadline: posted before Lambda's deadline",
@@ -268,8 +277,11 @@ def test_trace_id_and_logs():
              seen, [recs[0]["trace_id"], recs[1]["trace_id"]])
         r.check("two invocations, two trace ids", seen[0] != seen[1], seen)
         lines = h.log_lines()
-        r.check("AWS_LAMBDA_LOG_LEVEL=WARN: no INFO or DEBUG lines",
-                all(ln.get("level") in ("WARN", "ERROR") for ln in lines), lines[:3])
+        r.check("AWS_LAMBDA_LOG_LEVEL=WARN: no INFO or DEBUG lines but the audit lines",
+                all(ln.get("level") in ("WARN", "ERROR") or ln.get("message") == "audit"
+                    for ln in lines), lines[:3])
+        r.eq("audit lines are their own stream: one per call at WARN too",
+             len([ln for ln in lines if ln.get("message") == "audit"]), 2)
 
 
 try:

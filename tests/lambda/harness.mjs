@@ -27,7 +27,7 @@ export async function startHarness(opts) {
   });
   const rl = readline.createInterface({ input: child.stdout });
   const first = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('harness did not start in 20 s')), 20000);
+    const timer = setTimeout(() => reject(new Error('harness did not start in 120 s')), 120000);
     rl.once('line', (l) => {
       clearTimeout(timer);
       resolve(l);

@@ -112,6 +112,7 @@ class Lambda:
         self.init_errors = []
         self.records = []
         self.calls = {"next": 0, "response": 0, "error": 0, "init_error": 0}
+        self.parked = 0
         self.faults = {"next_500": 0, "next_close": 0, "response_500": 0, "response_close": 0}
         self.log = open(args.log, "ab", buffering=0) if args.log else None
 
@@ -214,10 +215,14 @@ class Lambda:
                 self.current.finish({"kind": "error", "type": "Runtime.NoResponse",
                                      "body": "next requested before the invocation answered"})
                 self.current = None
-            while self.pending is None:
-                self.cond.wait(1.0)
-                if self.epoch != epoch:
-                    return None  # the process that asked is gone
+            self.parked += 1  # the runtime waits in GET /next: tests wait for this event
+            try:
+                while self.pending is None:
+                    self.cond.wait(1.0)
+                    if self.epoch != epoch:
+                        return None  # the process that asked is gone
+            finally:
+                self.parked -= 1
             inv = self.pending
             self.pending = None
             self.current = inv
@@ -233,7 +238,8 @@ class Lambda:
         return {"starts": self.starts, "exits": self.exits, "calls": self.calls,
                 "init_errors": [{k: v for k, v in e.items() if k != "pending"}
                                 for e in self.init_errors],
-                "invocations": self.records, "running": self.proc is not None
+                "invocations": self.records, "parked": self.parked,
+                "running": self.proc is not None
                 and self.proc.poll() is None}
 
 

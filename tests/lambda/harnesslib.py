@@ -63,7 +63,7 @@ class Harness:
             return e.code, dict(e.headers.items()), e.read()
 
     def state(self):
-        with urllib.request.urlopen(self.control + "/state", timeout=10) as r:
+        with urllib.request.urlopen(self.control + "/state", timeout=60) as r:
             return json.loads(r.read())
 
     def faults(self, **f):
@@ -87,7 +87,7 @@ class Harness:
         headers.update(extra_headers or {})
         return self._post(self.url, message, headers)
 
-    def wait_exit_count(self, n, timeout=15):
+    def wait_exit_count(self, n, timeout=60):
         end = time.time() + timeout
         while time.time() < end:
             st = self.state()

@@ -22,11 +22,12 @@ export const SECRET = 'integration-secret-must-not-be-logged';
 export function startMoto() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'awscli-moto-'));
   const stop = () => {
-    spawnSync('bash', [MOTO_SH, 'stop', dir], { stdio: 'ignore', timeout: 10000 });
+    spawnSync('bash', [MOTO_SH, 'stop', dir], { stdio: 'ignore', timeout: 60000 });
     rmSync(dir, { recursive: true, force: true });
   };
   process.once('exit', stop);
-  const res = spawnSync('bash', [MOTO_SH, 'start', dir], { encoding: 'utf8', timeout: 120000 });
+  // moto.sh bounds its own waits (start 120 s, seeding 300 s).
+  const res = spawnSync('bash', [MOTO_SH, 'start', dir], { encoding: 'utf8', timeout: 600000 });
   if (res.status !== 0) {
     stop();
     throw new Error(`moto.sh start failed (${res.status}): ${res.stderr}`);
@@ -42,7 +43,9 @@ export function startMoto() {
 // A TCP listener on 127.0.0.1 that accepts connections and never answers.
 export async function startSilentListener() {
   const socks = new Set();
+  let accepted = 0;
   const server = net.createServer((s) => {
+    accepted++;
     socks.add(s);
     s.on('error', () => {});
     s.on('close', () => socks.delete(s));
@@ -50,6 +53,8 @@ export async function startSilentListener() {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: server.address().port,
+    // How many connections so far: a new one is the event "a CLI is running".
+    accepted: () => accepted,
     stop: () => {
       for (const s of socks) s.destroy();
       server.close();
@@ -93,7 +98,7 @@ export async function runCases(r, connect, label, opts = {}) {
     await r.step(`${label}: moto started and seeded`, async () => {
       moto = startMoto();
       r.check(`${label}: moto endpoint`, /^http:\/\/127\.0\.0\.1:\d+$/.test(moto.endpoint), moto.endpoint);
-    }, 150000);
+    }, 300000);
     if (!moto) return;
     const seed = moto.seed;
     main = await connect(serverEnv(moto.endpoint));
@@ -269,6 +274,7 @@ export async function runCases(r, connect, label, opts = {}) {
   // A timeout: the endpoint accepts connections and never answers.
   let silent;
   let slow;
+  let held;
   try {
     await r.step(`${label}: timeout`, async () => {
       silent = await startSilentListener();
@@ -280,40 +286,44 @@ export async function runCases(r, connect, label, opts = {}) {
       const ms = Date.now() - t0;
       r.eq(`${label}: timeout isError`, res.isError, true);
       r.check(`${label}: timeout message`, /did not finish within 2 s/.test(text(res)), text(res));
-      r.check(`${label}: timeout within bounds (${ms} ms)`, ms >= 1900 && ms < 6000, ms);
+      r.check(`${label}: not answered before the timeout (${ms} ms)`, ms >= 1900, ms);
       r.check(`${label}: timeout exit code is a signal`, res.structuredContent.exitCode > 128,
         res.structuredContent);
-    }, 30000);
+    }, 90000);
     if (opts.cancel && slow) {
-      // The client gives up: the SDK sends notifications/cancelled and the server must kill
-      // the CLI at once, long before the 2 s limit.
+      // The client gives up once the CLI is connected to the silent port: the SDK sends
+      // notifications/cancelled and the server must kill the CLI, which only that can end (the
+      // limit is 300 s here, so however loaded the machine, the outcome tells which happened).
       await r.step(`${label}: cancellation`, async () => {
+        held = await connect(serverEnv(`http://127.0.0.1:${silent.port}`,
+          { AWSCLI_MCP_TIMEOUT_S: '300' }));
         const ac = new AbortController();
-        const t0 = Date.now();
-        setTimeout(() => ac.abort(), 500);
+        const before = silent.accepted();
+        const poll = setInterval(() => { if (silent.accepted() > before) ac.abort(); }, 50);
         let aborted = false;
         try {
-          await slow.client.callTool({ name: 'run_aws_cli',
+          await held.client.callTool({ name: 'run_aws_cli',
             arguments: { command: 'logs describe-log-groups --limit 1' } }, undefined,
-          { signal: ac.signal });
+          { signal: ac.signal, timeout: 300000 });
         } catch (e) {
-          aborted = true;
+          aborted = ac.signal.aborted;
         }
+        clearInterval(poll);
+        const t0 = Date.now();
         r.check(`${label}: call aborted on the client`, aborted);
         let line;
-        while (!line && Date.now() - t0 < 5000) {
-          line = slow.stderr().split('\n').find((l) => l.includes('"audit"') &&
+        while (!line && Date.now() - t0 < 60000) {
+          line = held.stderr().split('\n').find((l) => l.includes('"audit"') &&
             l.includes('"--limit"'));
           if (!line) await new Promise((ok) => setTimeout(ok, 50));
         }
         const a = line ? JSON.parse(line) : {};
         r.eq(`${label}: audit outcome cancelled`, a.outcome, 'cancelled');
-        r.check(`${label}: CLI stopped soon after the cancel (${a.durationMs} ms)`,
-          a.durationMs >= 400 && a.durationMs < 1500, a);
-      }, 15000);
+      }, 180000);
     }
   } finally {
     if (slow) await slow.close();
+    if (held) await held.close();
     if (silent) silent.stop();
     moto.stop();
   }

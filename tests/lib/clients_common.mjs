@@ -48,7 +48,7 @@ export function makeRunner(title) {
       return r.check(name, ok, ok ? undefined : `got ${fmt(got)}, want ${fmt(want)}`);
     },
     // Runs fn with a time limit; an exception is one failed check.
-    async step(name, fn, timeoutMs = 60000) {
+    async step(name, fn, timeoutMs = 300000) {
       let timer;
       try {
         await Promise.race([
@@ -136,7 +136,7 @@ export async function startHttpServer(bin = CONFORMANCE_BIN, env = {}) {
     });
   process.once('exit', () => child.kill('SIGKILL'));
   try {
-    await waitForPort(port, child, 10000);
+    await waitForPort(port, child, 60000);
   } catch (e) {
     await stop();
     throw new Error(`${e.message}; stderr: ${err.slice(0, 500)}`);
@@ -238,7 +238,7 @@ export function appendJsonLine(file, obj) {
 }
 
 // Runs a command to completion. Returns {code, signal, stdout, stderr}.
-export function run(cmd, args, { timeoutMs = 60000, env, input } = {}) {
+export function run(cmd, args, { timeoutMs = 300000, env, input } = {}) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -253,6 +253,8 @@ export function run(cmd, args, { timeoutMs = 60000, env, input } = {}) {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
+    // A child that exits before reading its stdin (a start-up refusal) must not crash the test.
+    child.stdin.on('error', () => {});
     child.stdin.end(input ?? '');
   });
 }

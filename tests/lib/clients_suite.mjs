@@ -149,7 +149,9 @@ function checkModernWire(r, who, wire, kind) {
 // Progress for test_tool_with_progress: on the wire, 0, 50 and 100 before the reply and none
 // after it (basic/utilities/progress.mdx). The SDK clients hand notifications to their handlers
 // a microtask later than responses, so a notification that arrives in the same read as the reply
-// can miss its (already removed) progress handler: the client sees a prefix of the wire's list.
+// can miss its (already removed) progress handler: the client sees a prefix of the wire's list,
+// and how long a prefix depends on how the reads fall (on a loaded machine all four messages can
+// come in one read), so only "a prefix, in order" is asserted of the client; the wire is exact.
 function checkProgress(r, who, wire, seen) {
   const recv = wire.received();
   const call = requests(wire.sent()).filter((m) => m.method === 'tools/call' &&
@@ -162,8 +164,8 @@ function checkProgress(r, who, wire, seen) {
     m.params.progressToken === token);
   r.eq(`${who}: server sent progress 0, 50, 100 before the reply`, before, [0, 50, 100]);
   r.eq(`${who}: no progress after the reply`, after.length, 0);
-  r.check(`${who}: client received the progress in order`,
-    seen.length >= 2 && seen.every((p, i) => p === before[i]), seen);
+  r.check(`${who}: client received a prefix of the progress, in order (${seen.length} of 3)`,
+    seen.length <= before.length && seen.every((p, i) => p === before[i]), seen);
 }
 
 function sdkTransport(lib, kind, wire) {
@@ -176,7 +178,7 @@ async function withWire(r, kind, tmp, label, fn) {
   await r.step(`${label}: runs`, async () => {
     wire = await makeWire(kind, tmp, label);
     await fn(wire);
-  }, 90000);
+  }, 180000);
   if (wire) {
     await wire.stop().catch(() => {});
     // Under SANITIZE=ON a memory error or leak shows up in the server's stderr.

@@ -11,8 +11,9 @@
 #   moto_stop STATE_DIR
 #
 # start: picks a free port on 127.0.0.1, runs `moto_server -H 127.0.0.1 -p PORT` in the
-# background (log in STATE_DIR/moto.log), waits up to 30 s until it answers, then seeds it
-# with /usr/bin/aws (AWS CLI v2; override with AWS_CLI=...) and these credentials:
+# background (log in STATE_DIR/moto.log), waits up to MOTO_START_TIMEOUT s (default 120) until
+# it answers, then seeds it through the AWS CLI v2 of /usr/bin/aws (tests/lib/moto_seed.py, run
+# by /usr/bin/python3; override with MOTO_PYTHON=...) with these credentials:
 # AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1.
 # It writes STATE_DIR/moto.pid, STATE_DIR/endpoint and STATE_DIR/seed.env (shell syntax,
 # `source` it) describing the seed:
@@ -32,71 +33,47 @@
 #         Invocations (42), Errors (3), Duration (123.5 ms) at SEED_NOW_S-120;
 #         the alarm my-function-errors (Errors Sum > 0 over 60 s).
 #
-# Bounded: every CLI call has a 30 s cap; start gives up (and stops moto) if anything fails.
+# Bounded: seeding has a MOTO_SEED_TIMEOUT s cap (default 300); start gives up (and stops
+# moto) if anything fails, saying which step.
 # stop sends SIGTERM, waits up to 5 s, then SIGKILL. Only the PID in STATE_DIR/moto.pid is
 # touched. Exit status: 0 on success, 1 on failure (with a message on stderr).
 
-MOTO_AWS_CLI=${AWS_CLI:-/usr/bin/aws}
+# The interpreter of /usr/bin/aws (Debian's AWS CLI v2 lives in its dist-packages).
+MOTO_PYTHON=${MOTO_PYTHON:-/usr/bin/python3}
+MOTO_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 _moto_free_port() {
     python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'
 }
 
-_moto_aws() {
-    AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 \
-        AWS_PAGER="" AWS_EC2_METADATA_DISABLED=true \
-        timeout 30 "$MOTO_AWS_CLI" --endpoint-url "$MOTO_ENDPOINT" --no-cli-pager --output json "$@" \
-        >/dev/null
-}
-
-# Seeds the data listed above, in three stages of parallel CLI calls.
+# Seeds the data listed above: tests/lib/moto_seed.py runs the CLI commands in one process of
+# the CLI's own interpreter. Bounded by MOTO_SEED_TIMEOUT seconds (default 300: a loaded CI
+# machine under ASan has been seen taking 10 s for each CLI start).
 _moto_seed() {
-    # shellcheck disable=SC2016 # $LATEST is literal, as in real Lambda stream names.
-    local now_s now_ms t g=/aws/lambda/my-function s='2025/01/01/[$LATEST]0123456789abcdef'
-    local dims='[{"Name":"FunctionName","Value":"my-function"}]' pids=() p rc=0
+    local now_s rc
     now_s=$(date +%s)
-    now_ms=$((now_s * 1000))
-    t=$(date -u -d "@$((now_s - 120))" +%Y-%m-%dT%H:%M:%SZ)
-
-    # Stage 1: groups, metrics and the alarm (independent of each other).
-    _moto_aws logs create-log-group --log-group-name "$g" & pids+=($!)
-    _moto_aws logs create-log-group --log-group-name /aws/lambda/other-function & pids+=($!)
-    _moto_aws logs create-log-group --log-group-name /ecs/web-service & pids+=($!)
-    _moto_aws cloudwatch put-metric-data --namespace AWS/Lambda --metric-data \
-        "[{\"MetricName\":\"Invocations\",\"Dimensions\":$dims,\"Timestamp\":\"$t\",\"Value\":42,\"Unit\":\"Count\"},
-          {\"MetricName\":\"Errors\",\"Dimensions\":$dims,\"Timestamp\":\"$t\",\"Value\":3,\"Unit\":\"Count\"},
-          {\"MetricName\":\"Duration\",\"Dimensions\":$dims,\"Timestamp\":\"$t\",\"Value\":123.5,\"Unit\":\"Milliseconds\"}]" &
-    pids+=($!)
-    _moto_aws cloudwatch put-metric-alarm --alarm-name my-function-errors --namespace AWS/Lambda \
-        --metric-name Errors --dimensions Name=FunctionName,Value=my-function --statistic Sum \
-        --period 60 --evaluation-periods 1 --threshold 0 \
-        --comparison-operator GreaterThanThreshold & pids+=($!)
-    for p in "${pids[@]}"; do wait "$p" || rc=1; done
+    AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 \
+        AWS_PAGER="" AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null \
+        AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+        timeout "${MOTO_SEED_TIMEOUT:-300}" "$MOTO_PYTHON" "$MOTO_LIB_DIR/moto_seed.py" \
+        "$MOTO_ENDPOINT" "$now_s" >/dev/null
+    rc=$?
+    if [ $rc = 124 ]; then
+        echo "moto_start: seeding did not finish within ${MOTO_SEED_TIMEOUT:-300} s" >&2
+    fi
     [ $rc = 0 ] || return 1
-
-    # Stage 2 and 3: the stream, then its events.
-    _moto_aws logs create-log-stream --log-group-name "$g" --log-stream-name "$s" || return 1
-    local e0=$((now_ms - 60000))
-    _moto_aws logs put-log-events --log-group-name "$g" --log-stream-name "$s" --log-events \
-        "[{\"timestamp\":$e0,\"message\":\"START RequestId: 8f5c-0001 Version: \$LATEST\"},
-          {\"timestamp\":$((e0 + 1000)),\"message\":\"INFO handling order 1234\"},
-          {\"timestamp\":$((e0 + 2000)),\"message\":\"ERROR payment service timed out after 3000 ms\"},
-          {\"timestamp\":$((e0 + 3000)),\"message\":\"END RequestId: 8f5c-0001\"},
-          {\"timestamp\":$((e0 + 4000)),\"message\":\"REPORT RequestId: 8f5c-0001 Duration: 123.50 ms\"}]" ||
-        return 1
-
     SEED_NOW_S=$now_s
-    SEED_NOW_MS=$now_ms
+    SEED_NOW_MS=$((now_s * 1000))
     return 0
 }
 
 moto_stop() {
-    local dir=$1 pid i
+    local dir=$1 pid
     [ -n "$dir" ] && [ -f "$dir/moto.pid" ] || return 0
     pid=$(cat "$dir/moto.pid")
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
         kill -TERM "$pid" 2>/dev/null
-        for i in $(seq 50); do
+        for _ in $(seq 50); do
             kill -0 "$pid" 2>/dev/null || break
             sleep 0.1
         done
@@ -107,7 +84,7 @@ moto_stop() {
 }
 
 moto_start() {
-    local dir=$1 seed=1 port i
+    local dir=$1 seed=1 port rc
     [ "$2" = "--no-seed" ] && seed=0
     if [ -z "$dir" ]; then
         echo "moto_start: STATE_DIR missing" >&2
@@ -124,23 +101,33 @@ moto_start() {
     MOTO_PID=$!
     echo "$MOTO_PID" >"$dir/moto.pid"
     MOTO_ENDPOINT="http://127.0.0.1:$port"
-    for i in $(seq 300); do
-        if python3 - "$port" <<'EOF' 2>/dev/null; then
-import sys, urllib.request
-urllib.request.urlopen("http://127.0.0.1:%s/moto-api/" % sys.argv[1], timeout=1).read(1)
+    # One poller process (a Python start costs seconds on a loaded machine): it exits 0 once moto
+    # answers, 2 if moto died, 1 at the deadline.
+    python3 - "$port" "$MOTO_PID" "${MOTO_START_TIMEOUT:-120}" <<'EOF' 2>/dev/null
+import os, sys, time, urllib.request
+port, pid, end = sys.argv[1], int(sys.argv[2]), time.monotonic() + float(sys.argv[3])
+while time.monotonic() < end:
+    try:
+        urllib.request.urlopen("http://127.0.0.1:%s/moto-api/" % port, timeout=5).read(1)
+        sys.exit(0)
+    except OSError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        sys.exit(2)
+    time.sleep(0.1)
+sys.exit(1)
 EOF
-            break
-        fi
-        if ! kill -0 "$MOTO_PID" 2>/dev/null; then
-            echo "moto_start: moto_server exited; its log:" >&2
-            tail -5 "$dir/moto.log" >&2
-            rm -f "$dir/moto.pid"
-            return 1
-        fi
-        sleep 0.1
-    done
-    if [ "$i" = 300 ]; then
-        echo "moto_start: moto_server did not answer within 30 s" >&2
+    rc=$?
+    if [ $rc = 2 ] || ! kill -0 "$MOTO_PID" 2>/dev/null; then
+        echo "moto_start: moto_server exited; its log:" >&2
+        tail -5 "$dir/moto.log" >&2
+        rm -f "$dir/moto.pid"
+        return 1
+    fi
+    if [ $rc != 0 ]; then
+        echo "moto_start: moto_server did not answer within ${MOTO_START_TIMEOUT:-120} s" >&2
         moto_stop "$dir"
         return 1
     fi
@@ -148,7 +135,7 @@ EOF
     SEED_NOW_S=$(date +%s)
     SEED_NOW_MS=$((SEED_NOW_S * 1000))
     if [ $seed = 1 ] && ! _moto_seed; then
-        echo "moto_start: seeding through $MOTO_AWS_CLI failed" >&2
+        echo "moto_start: seeding through the AWS CLI ($MOTO_PYTHON $MOTO_LIB_DIR/moto_seed.py) failed" >&2
         moto_stop "$dir"
         return 1
     fi

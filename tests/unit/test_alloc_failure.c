@@ -18,6 +18,7 @@
 #include "awscli/runner.h"
 #include "buf.h"
 #include "check.h"
+#include "jmespath/jmespath.h"
 #include "mcp/server.h"
 
 static long alloc_count, fail_at = -1;
@@ -337,6 +338,49 @@ static int error_or_truncated(const char *got, const char *want)
 TEST(runner_each_allocation)
 {
     CHECK(each_allocation_fails(runner_job, error_or_truncated) >= 2);
+}
+
+/* JMESPath: compiling (lexer, JSON literals, tree) and evaluating (projections, functions). */
+static char *jmespath_job(long at, long *used)
+{
+    const char *text = "sort_by(foo[?a > `1`], &b)[].{x: b, y: to_string(@), z: join('-', "
+                       "[b, 'q']), w: \"quoted\"} | merge(@[0], `{\"k\": [1, 2.5]}`)";
+    json_t *doc = json_loads("{\"foo\": [{\"a\": 2, \"b\": \"y\"}, {\"a\": 3, \"b\": \"x\"}, "
+                             "{\"a\": 0, \"b\": \"z\"}]}",
+                             0, NULL),
+           *out = NULL;
+    struct jp_expr *e = NULL;
+    struct jp_error err = {0};
+    char *res;
+    int rc;
+
+    chaos_begin(at);
+    rc = jp_compile(text, strlen(text), &e, &err);
+    if (rc == 0)
+        rc = jp_eval(e, doc, NULL, &out, NULL, &err);
+    *used = chaos_end();
+    if (rc < 0)
+        res = describe_err(err.kind, jp_error_kind_name(err.kind));
+    else
+        res = json_dumps(out, JSON_COMPACT | JSON_ENCODE_ANY);
+    json_decref(out);
+    json_decref(doc);
+    jp_free(e);
+    return res;
+}
+
+/* Out of memory, or the right result: a JSON literal's load is retried once (lexer.c). */
+static int jmespath_nomem(const char *got, const char *want)
+{
+    char text[64];
+
+    snprintf(text, sizeof(text), "error %d nomem", JP_ERR_NOMEM);
+    return got && (strcmp(got, text) == 0 || strcmp(got, want) == 0);
+}
+
+TEST(jmespath_each_allocation)
+{
+    CHECK(each_allocation_fails(jmespath_job, jmespath_nomem) >= 20);
 }
 
 int main(int argc, char **argv)

@@ -262,7 +262,7 @@ TEST(malformed_json_gets_400_parse_error)
     CHECK_INT(res.status, 400);
     CHECK_INT(err_code(), ERR_PARSE);
     CHECK_CONTAINS(json_string_value(json_object_get(json_object_get(reply, "error"), "message")),
-                   "maximum parsing depth");
+                   "nest too deep");
     /* A huge id cannot be represented: a parse error, not a crash. */
     run(f, &(struct rq){.body = "{\"jsonrpc\":\"2.0\",\"id\":123456789012345678901234567890,"
                                 "\"method\":\"ping\"}",

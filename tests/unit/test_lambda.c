@@ -104,7 +104,7 @@ TEST(jsonrpc_and_malformed_events_classified)
         {"{\"requestContext\":{\"http\":{\"method\":\"GET\"}},\"body\":null,\"headers\":null}",
          LAMBDA_EVENT_HTTP, 0, NULL},
     };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         struct lambda_event ev;
         lambda_event_parse(cases[i].event, strlen(cases[i].event), false, 777, &ev);
         CHECK_INT(ev.kind, cases[i].kind);

@@ -31,8 +31,11 @@ TEST(level_names_parsed_in_any_case)
     static const struct {
         const char *name;
         enum log_level level;
-    } ok[] = {{"debug", LOG_DEBUG},  {"INFO", LOG_INFO},   {"Warn", LOG_WARN},
-              {"warning", LOG_WARN}, {"error", LOG_ERROR}, {"off", LOG_OFF}};
+    } ok[] = {{"debug", LOG_DEBUG},
+              {"INFO", LOG_INFO},
+              {"Warn", LOG_WARN},
+              {"error", LOG_ERROR},
+              {"OFF", LOG_OFF}};
     enum log_level l;
 
     for (size_t i = 0; i < ARRAY_SIZE(ok); i++) {
@@ -42,6 +45,10 @@ TEST(level_names_parsed_in_any_case)
     }
     l = LOG_INFO;
     CHECK_INT(log_level_parse("chatty", &l), -1);
+    /* Exactly the documented five (issue 8): not Lambda's trace and fatal, not "warning". */
+    CHECK_INT(log_level_parse("trace", &l), -1);
+    CHECK_INT(log_level_parse("fatal", &l), -1);
+    CHECK_INT(log_level_parse("warning", &l), -1);
     CHECK_INT(log_level_parse("", &l), -1);
     CHECK_INT(l, LOG_INFO); /* untouched on failure */
 }

@@ -55,6 +55,17 @@ static int run_child(struct runner_opts *o, struct runner_result *r, struct err 
         .max_stdout = 1 << 20, .max_stderr = 1 << 20, .term_grace_ms = 1000, __VA_ARGS__           \
     }
 
+/*
+ * No test here times the runner. A child that must be stopped sleeps CHILD_SLEEP_MS (a minute,
+ * twice ENFORCED_MS), and the proof it was stopped is the mechanism: the
+ * signal that ended it, timed_out or cancelled. ENFORCED_MS only says "it ended, long before the
+ * child would have": generous enough for a loaded machine under ASan.
+ */
+#define CHILD_SLEEP_MS "60000"
+#define ENFORCED_MS    30000
+/* A deadline that only a hang (a deadlock, a lost child) reaches, on any load. */
+#define SAFETY_NET_MS 120000
+
 static void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -84,7 +95,7 @@ TEST(exit_status_passed_on)
     static const int codes[] = {0, 1, 3, 42, 127, 255};
     size_t i;
 
-    for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(codes); i++) {
         struct runner_opts o = OPTS();
         struct runner_result r;
         struct err e = ERR_INIT;
@@ -104,7 +115,7 @@ TEST(death_by_signal_is_128_plus_n)
     static const int sigs[] = {SIGKILL, SIGTERM, SIGSEGV, SIGABRT, SIGPIPE};
     size_t i;
 
-    for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+    for (i = 0; i < ARRAY_SIZE(sigs); i++) {
         struct runner_opts o = OPTS();
         struct runner_result r;
         struct err e = ERR_INIT;
@@ -125,12 +136,12 @@ TEST(deadline_sends_sigterm)
     struct runner_result r;
     struct err e = ERR_INIT;
 
-    CHECK_INT(run_child(&o, &r, &e, "sleep", "10000", NULL), 0);
+    CHECK_INT(run_child(&o, &r, &e, "sleep", CHILD_SLEEP_MS, NULL), 0);
     CHECK(r.timed_out);
     CHECK_INT(r.term_signal, SIGTERM);
     CHECK_INT(r.exit_code, 128 + SIGTERM);
     CHECK(r.duration_ms >= 250);
-    CHECK(r.duration_ms < 1500);
+    CHECK(r.duration_ms < ENFORCED_MS);
     runner_result_release(&r);
 }
 
@@ -140,13 +151,13 @@ TEST(deadline_then_sigkill_after_the_grace)
     struct runner_result r;
     struct err e = ERR_INIT;
 
-    CHECK_INT(run_child(&o, &r, &e, "ignore-term", "10000", NULL), 0);
+    CHECK_INT(run_child(&o, &r, &e, "ignore-term", CHILD_SLEEP_MS, NULL), 0);
     CHECK(r.timed_out);
     CHECK_INT(r.term_signal, SIGKILL);
     CHECK_INT(r.exit_code, 137);
     CHECK_STR(r.out.p, "ignoring\n");
     CHECK(r.duration_ms >= 550);
-    CHECK(r.duration_ms < 2000);
+    CHECK(r.duration_ms < ENFORCED_MS);
     runner_result_release(&r);
 }
 
@@ -158,10 +169,10 @@ TEST(deadline_without_grace_is_sigkill)
     struct err e = ERR_INIT;
 
     o = OPTS(.deadline_ms = clock_mono_ms() + 200, .term_grace_ms = 0);
-    CHECK_INT(run_child(&o, &r, &e, "ignore-term", "10000", NULL), 0);
+    CHECK_INT(run_child(&o, &r, &e, "ignore-term", CHILD_SLEEP_MS, NULL), 0);
     CHECK(r.timed_out);
     CHECK_INT(r.term_signal, SIGKILL);
-    CHECK(r.duration_ms < 1000);
+    CHECK(r.duration_ms < ENFORCED_MS);
     runner_result_release(&r);
 }
 
@@ -172,10 +183,10 @@ TEST(deadline_binds_a_child_with_closed_pipes)
     struct runner_result r;
     struct err e = ERR_INIT;
 
-    CHECK_INT(run_child(&o, &r, &e, "close-sleep", "10000", NULL), 0);
+    CHECK_INT(run_child(&o, &r, &e, "close-sleep", CHILD_SLEEP_MS, NULL), 0);
     CHECK(r.timed_out);
     CHECK_INT(r.term_signal, SIGTERM);
-    CHECK(r.duration_ms < 1500);
+    CHECK(r.duration_ms < ENFORCED_MS);
     runner_result_release(&r);
 }
 
@@ -195,7 +206,8 @@ TEST(child_with_closed_pipes_waited_for)
 
 TEST(stdout_cap_keeps_the_head_and_drains)
 {
-    struct runner_opts o = OPTS(.max_stdout = 64 * 1024, .deadline_ms = clock_mono_ms() + 20000);
+    struct runner_opts o =
+        OPTS(.max_stdout = 64 * 1024, .deadline_ms = clock_mono_ms() + SAFETY_NET_MS);
     struct runner_result r;
     struct err e = ERR_INIT;
     size_t i;
@@ -212,7 +224,6 @@ TEST(stdout_cap_keeps_the_head_and_drains)
     for (i = 0; i < r.out.len; i++)
         pattern = pattern && r.out.p[i] == (char)('a' + i % 26);
     CHECK(pattern);
-    CHECK(r.duration_ms < 5000);
     printf("drain: 10 MiB through a 64 KiB cap in %lld ms\n", r.duration_ms);
     runner_result_release(&r);
 }
@@ -268,7 +279,8 @@ TEST(both_pipes_past_capacity_no_deadlock)
     struct runner_result r;
     struct err e = ERR_INIT;
 
-    o = OPTS(.max_stdout = 5000, .max_stderr = 7000, .deadline_ms = clock_mono_ms() + 20000);
+    o = OPTS(.max_stdout = 5000, .max_stderr = 7000,
+             .deadline_ms = clock_mono_ms() + SAFETY_NET_MS);
     CHECK_INT(run_child(&o, &r, &e, "both", "2000000", "3000000", NULL), 0);
     CHECK_INT(r.exit_code, 0);
     CHECK(!r.timed_out);
@@ -408,20 +420,18 @@ TEST(cancel_kills_a_running_child)
 {
     atomic_bool flag = false;
     struct canceller c = {&flag, 200};
-    struct runner_opts o = OPTS(.cancel = &flag, .deadline_ms = clock_mono_ms() + 20000);
+    struct runner_opts o = OPTS(.cancel = &flag, .deadline_ms = clock_mono_ms() + SAFETY_NET_MS);
     struct runner_result r;
     struct err e = ERR_INIT;
     pthread_t t;
-    long long t0 = clock_mono_ms();
 
     CHECK_INT(pthread_create(&t, NULL, cancel_later, &c), 0);
-    CHECK_INT(run_child(&o, &r, &e, "ignore-term", "10000", NULL), 0);
+    CHECK_INT(run_child(&o, &r, &e, "ignore-term", CHILD_SLEEP_MS, NULL), 0);
     pthread_join(t, NULL);
     CHECK(r.cancelled);
     CHECK(!r.timed_out);
     CHECK_INT(r.term_signal, SIGKILL);
-    CHECK(clock_mono_ms() - t0 < 200 + 50 + 250);
-    printf("cancel: flag set at 200 ms, run returned at %lld ms\n", clock_mono_ms() - t0);
+    CHECK(r.duration_ms < ENFORCED_MS);
     runner_result_release(&r);
 }
 
@@ -433,28 +443,29 @@ TEST(cancel_set_before_the_start)
     struct runner_result r;
     struct err e = ERR_INIT;
 
-    CHECK_INT(run_child(&o, &r, &e, "sleep", "10000", NULL), 0);
+    CHECK_INT(run_child(&o, &r, &e, "sleep", CHILD_SLEEP_MS, NULL), 0);
     CHECK(r.cancelled);
-    CHECK(r.duration_ms < 500);
+    CHECK_INT(r.term_signal, SIGKILL);
+    CHECK(r.duration_ms < ENFORCED_MS);
     runner_result_release(&r);
 }
 
 TEST(group_kill_ends_a_grandchild)
 {
-    struct runner_opts o = OPTS(.deadline_ms = clock_mono_ms() + 20000);
+    struct runner_opts o = OPTS(.deadline_ms = clock_mono_ms() + SAFETY_NET_MS);
     struct runner_result r;
     struct err e = ERR_INIT;
     int gpid, i;
     char st = 'S';
 
-    CHECK_INT(run_child(&o, &r, &e, "grandchild", "10000", NULL), 0);
+    CHECK_INT(run_child(&o, &r, &e, "grandchild", CHILD_SLEEP_MS, NULL), 0);
     CHECK_INT(r.exit_code, 0);
     CHECK(!r.timed_out);
-    CHECK(r.duration_ms < 1000);
+    CHECK(r.duration_ms < ENFORCED_MS);
     gpid = (int)strtol(r.out.p, NULL, 10);
     CHECK(gpid > 0);
     /* The group kill ended the grandchild: gone, or a zombie waiting for init. */
-    for (i = 0; i < 100 && gpid > 0; i++) {
+    for (i = 0; i < 3000 && gpid > 0; i++) {
         st = proc_state(gpid);
         if (st == 0 || st == 'Z')
             break;
@@ -468,14 +479,14 @@ TEST(group_kill_ends_a_grandchild)
  * are read for a bounded time after the child's exit. */
 TEST(escaped_grandchild_cannot_hold_the_run)
 {
-    struct runner_opts o = OPTS(.deadline_ms = clock_mono_ms() + 20000);
+    struct runner_opts o = OPTS(.deadline_ms = clock_mono_ms() + SAFETY_NET_MS);
     struct runner_result r;
     struct err e = ERR_INIT;
     int gpid;
 
-    CHECK_INT(run_child(&o, &r, &e, "escape", "10000", NULL), 0);
+    CHECK_INT(run_child(&o, &r, &e, "escape", CHILD_SLEEP_MS, NULL), 0);
     CHECK_INT(r.exit_code, 0);
-    CHECK(r.duration_ms < 1000);
+    CHECK(r.duration_ms < ENFORCED_MS);
     gpid = (int)strtol(r.out.p, NULL, 10);
     CHECK(gpid > 0);
     if (gpid > 0)
@@ -602,7 +613,8 @@ static void *worker_run(void *arg)
     int j;
 
     for (j = 0; j < 10; j++) {
-        struct runner_opts o = OPTS(.max_stdout = 100, .deadline_ms = clock_mono_ms() + 20000);
+        struct runner_opts o =
+            OPTS(.max_stdout = 100, .deadline_ms = clock_mono_ms() + SAFETY_NET_MS);
         struct runner_result r;
         struct err e = ERR_INIT;
         char token[32], want[40];

@@ -1,0 +1,109 @@
+#ifndef AWS_HTTP_H
+#define AWS_HTTP_H
+
+/*
+ * The HTTPS client of the AWS client layer, over libcurl (loaded at run time: src/dynlib.h).
+ *
+ * One struct aws_http_client serves any number of threads. It keeps a pool of idle libcurl
+ * handles, each holding its kept-alive connection, and shares TLS sessions and DNS results
+ * between them, so that sequential requests to one endpoint cost one TCP and TLS handshake
+ * and concurrent requests each get their own connection.
+ *
+ * Security: certificates and host names are always verified; the trust store is the system's,
+ * or the PEM bundle named by the options or by AWS_CA_BUNDLE (as the AWS CLI honours it).
+ * Plain http:// is refused except to a loopback host (127.0.0.0/8, ::1, localhost). Proxies
+ * come from the standard variables (https_proxy, HTTPS_PROXY, no_proxy), as libcurl reads them.
+ *
+ * Signing: a request may carry SigV4 parameters and credentials; the client then signs it last,
+ * after it has fixed the Host header from the URL, so nothing changes after the signature.
+ */
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "aws/header.h"
+#include "aws/sigv4.h"
+#include "buf.h"
+#include "err.h"
+
+#define AWS_HTTP_DEFAULT_MAX_RESPONSE (16 * 1024 * 1024)
+#define AWS_HTTP_MAX_HEADERS          64 /* extra request headers per request */
+
+struct aws_http_options {
+    const char *ca_bundle;   /* PEM file; NULL = AWS_CA_BUNDLE, else the system store */
+    size_t max_response;     /* default body bound per request; 0 = AWS_HTTP_DEFAULT_MAX_RESPONSE */
+    long connect_timeout_ms; /* 0 = 10 s (bounded by each request's deadline too) */
+    const char *user_agent;  /* NULL = "awscli-mcp/VERSION" */
+};
+
+struct aws_http_client;
+
+struct aws_http_response {
+    long status;                /* 0 until a status line arrived */
+    struct aws_header *headers; /* owned; names as received */
+    size_t n_headers;
+    struct buf body; /* the body, unless the request streams it to on_body */
+};
+
+void aws_http_response_init(struct aws_http_response *r);
+void aws_http_response_release(struct aws_http_response *r);
+/* The value of the first header named `name` (any case), or NULL. Borrowed from r. */
+const char *aws_http_response_header(const struct aws_http_response *r, const char *name);
+
+struct aws_http_request {
+    const char *method; /* NULL = "GET" without a body, "POST" with one */
+    const char *url;
+    const struct aws_header *headers; /* borrowed; Host is set by the client */
+    size_t n_headers;
+    const void *body;
+    size_t body_len;
+    long long deadline_ms; /* CLOCK_MONOTONIC ms (clock_mono_ms); 0 = none */
+    size_t max_response;   /* 0 = the client's default */
+    /*
+     * Streaming: when set, body bytes go here as they arrive instead of into resp->body; the
+     * response's status and headers are complete by the first call. Return 0 to go on, -1 to
+     * stop the transfer (aws_http_send then fails with the message the callback left in e).
+     */
+    int (*on_body)(void *arg, const struct aws_http_response *resp, const char *p, size_t n,
+                   struct err *e);
+    void *arg;
+    const atomic_bool *cancel; /* set to true (any thread) to abort; NULL = never */
+    /* Plain http:// to a non-loopback host: only for the link-local metadata endpoints of
+     * containers and EC2, whose addresses the caller vouches for. */
+    bool allow_http;
+    /* SigV4: both set = sign (borrowed). region and service must be set in `sign`. */
+    const struct sigv4_params *sign;
+    const struct sigv4_credentials *credentials;
+};
+
+/* A new client (*out), or -1 with e filled (libcurl missing, memory). */
+int aws_http_client_new(const struct aws_http_options *o, struct aws_http_client **out,
+                        struct err *e) WUR;
+/* Frees the client; no request may be in flight. NULL allowed. */
+void aws_http_client_free(struct aws_http_client *c);
+
+/*
+ * Sends one request and waits for the whole response (or streams its body). Returns 0 when a
+ * response arrived, whatever its status (resp->status); -1 with e filled otherwise: a refused
+ * URL, DNS, connection or TLS failure, the deadline, cancellation or a body over the bound,
+ * each message naming the URL and the cause. resp must be initialised; it is filled as far as
+ * the exchange got.
+ */
+int aws_http_send(struct aws_http_client *c, const struct aws_http_request *r,
+                  struct aws_http_response *resp, struct err *e) WUR;
+
+/* The parts of an http(s) URL; pointers into `buf`. */
+struct aws_url {
+    char buf[2048];
+    const char *scheme;    /* "https" or "http" */
+    const char *host;      /* without brackets for IPv6 */
+    const char *authority; /* host[:port] as the Host header carries it (default port dropped) */
+    int port;
+    const char *path;  /* "/" when empty */
+    const char *query; /* "" when none */
+};
+int aws_url_parse(const char *url, struct aws_url *u, struct err *e) WUR;
+bool aws_url_is_loopback(const struct aws_url *u);
+
+#endif
