@@ -1,4 +1,4 @@
-#include "proxy.h"
+#include "transport/proxy.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -10,14 +10,14 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "../alloc.h"
-#include "../aws/credentials.h"
-#include "../aws/http.h"
-#include "../base64.h"
-#include "../buf.h"
-#include "../clock.h"
-#include "../log.h"
-#include "../banned.h"
+#include "alloc.h"
+#include "aws/credentials.h"
+#include "aws/http.h"
+#include "base64.h"
+#include "buf.h"
+#include "clock.h"
+#include "log.h"
+#include "banned.h"
 
 #define PROXY_MAX_INFLIGHT 64
 #define PROXY_MAX_RESPONSE (64 * 1024 * 1024)
@@ -26,6 +26,11 @@
 struct slot {
     json_t *ids; /* request ids of the message in flight (own reference), NULL = free */
     atomic_bool cancel;
+    /* The last thread that used the slot, joined before the slot's next use and at exit, so
+     * that no thread is still running (holding libcurl/libcrypto thread state) when the
+     * process exits. Touched by the reading thread only. */
+    pthread_t thread;
+    bool joinable;
 };
 
 struct proxy {
@@ -510,13 +515,15 @@ static int start_job(struct proxy *px, char *line, size_t len)
     px->running++;
     pthread_mutex_unlock(&px->lock);
 
-    pthread_t t;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&t, &attr, job_main, j) != 0)
+    struct slot *sl = &px->slots[j->slot];
+    if (sl->joinable) {
+        pthread_join(sl->thread, NULL); /* it has finished its job: the slot was free */
+        sl->joinable = false;
+    }
+    if (pthread_create(&sl->thread, NULL, job_main, j) == 0)
+        sl->joinable = true;
+    else
         job_main(j); /* no thread to spare: forward on the reading thread */
-    pthread_attr_destroy(&attr);
     return 0;
 }
 
@@ -638,6 +645,9 @@ int proxy_run(const struct config *cfg)
     while (px->running)
         pthread_cond_wait(&px->changed, &px->lock);
     pthread_mutex_unlock(&px->lock);
+    for (int i = 0; i < PROXY_MAX_INFLIGHT; i++)
+        if (px->slots[i].joinable)
+            pthread_join(px->slots[i].thread, NULL);
     rc = 0;
     goto out;
 fail:

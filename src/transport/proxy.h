@@ -24,7 +24,7 @@
  * Returns the exit status when stdin closes, after the requests in flight have answered.
  */
 
-#include "../config.h"
+#include "config.h"
 
 int proxy_run(const struct config *cfg);
 
