@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "jmespath/jmespath.h"
+#include "pyjson.h"
 
 /* Token types, in the order of jmespath.py's lexer; names as its error messages print them. */
 enum jp_tok {
@@ -143,7 +144,7 @@ static inline void jp_puts(struct buf *b, const char *s)
 void jp_putf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 /*
- * dump.c: the length of jp_dump(v, true, -1), measured without building it; the measuring
+ * dump.c: the length of pyjson_dump(v, PYJSON_COMPACT), measured without building it; the measuring
  * stops as soon as it passes limit (the result is then some number above limit).
  */
 size_t jp_dump_size(const json_t *v, size_t limit);

@@ -6,6 +6,7 @@
 #include "jmespath/internal.h"
 
 #include "alloc.h"
+#include "pyrepr.h"
 
 #include <errno.h>
 #include <math.h>
@@ -256,7 +257,7 @@ static void repr_str(const char *s, size_t len, struct buf *b)
 
 static void py_repr(const json_t *v, struct buf *b)
 {
-    char num[40];
+    char num[PYREPR_MAX];
     void *it;
     size_t i;
 
@@ -276,7 +277,7 @@ static void py_repr(const json_t *v, struct buf *b)
         jp_putf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         break;
     case JSON_REAL:
-        jp_float_repr(json_real_value(v), num, sizeof(num));
+        pyrepr_double(json_real_value(v), num);
         jp_puts(b, num);
         break;
     case JSON_STRING:
@@ -312,63 +313,6 @@ void jp_py_str(const json_t *v, struct buf *out)
         jp_put(out, json_string_value(v), json_string_length(v));
     else
         py_repr(v, out);
-}
-
-void jp_float_repr(double d, char *out, size_t size)
-{
-    char tmp[40], digits[20];
-    int prec, exp10, decpt, n = 0, k;
-    const char *p;
-    struct buf b = BUF_INIT(0);
-
-    if (isnan(d) || isinf(d)) {
-        snprintf(out, size, "%s", isnan(d) ? "nan" : d < 0 ? "-inf" : "inf");
-        return;
-    }
-    if (d == 0) {
-        snprintf(out, size, "%s", signbit(d) ? "-0.0" : "0.0");
-        return;
-    }
-    /* The shortest correctly rounded form that reads back as d: what repr() finds. */
-    for (prec = 0; prec < 17; prec++) {
-        snprintf(tmp, sizeof(tmp), "%.*e", prec, d);
-        if (strtod(tmp, NULL) == d)
-            break;
-    }
-    for (p = tmp; *p && *p != 'e'; p++)
-        if (*p >= '0' && *p <= '9')
-            digits[n++] = *p;
-    while (n > 1 && digits[n - 1] == '0')
-        n--;
-    digits[n] = '\0';
-    exp10 = (int)strtol(p + 1, NULL, 10);
-    decpt = exp10 + 1;
-    if (d < 0)
-        jp_put(&b, "-", 1);
-    if (decpt > 16 || decpt < -3) {
-        jp_put(&b, digits, 1);
-        if (n > 1) {
-            jp_put(&b, ".", 1);
-            jp_put(&b, digits + 1, (size_t)n - 1);
-        }
-        jp_putf(&b, "e%c%02d", exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
-    } else if (decpt <= 0) {
-        jp_puts(&b, "0.");
-        for (k = 0; k < -decpt; k++)
-            jp_put(&b, "0", 1);
-        jp_put(&b, digits, (size_t)n);
-    } else if (decpt >= n) {
-        jp_put(&b, digits, (size_t)n);
-        for (k = 0; k < decpt - n; k++)
-            jp_put(&b, "0", 1);
-        jp_puts(&b, ".0");
-    } else {
-        jp_put(&b, digits, (size_t)decpt);
-        jp_put(&b, ".", 1);
-        jp_put(&b, digits + decpt, (size_t)(n - decpt));
-    }
-    snprintf(out, size, "%s", b.p);
-    buf_release(&b);
 }
 
 /* dict.update(arg) for one merge() argument, with Python's errors for what is not a dict. */
