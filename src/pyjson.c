@@ -1,9 +1,9 @@
 #include "pyjson.h"
 
-#include <stdint.h>
 #include <string.h>
 
 #include "pyrepr.h"
+#include "utf8.h"
 
 #include "banned.h"
 
@@ -57,23 +57,6 @@ static void hex4(char *p, uint32_t v)
     p[5] = hex[v & 15];
 }
 
-/* The code point of the (valid: jansson checks) UTF-8 sequence at s[*i], advancing *i. */
-static uint32_t decode(const char *s, size_t len, size_t *i)
-{
-    const unsigned char *u = (const unsigned char *)s + *i;
-    size_t need = u[0] >= 0xf0 ? 4 : u[0] >= 0xe0 ? 3 : u[0] >= 0xc0 ? 2 : 1;
-    uint32_t c = need == 4 ? u[0] & 0x07u : need == 3 ? u[0] & 0x0fu : u[0] & 0x1fu;
-
-    if (need == 1 || need > len - *i) {
-        (*i)++;
-        return need == 1 ? u[0] : 0xfffd;
-    }
-    for (size_t k = 1; k < need; k++)
-        c = (c << 6) | (u[k] & 0x3fu);
-    *i += need;
-    return c;
-}
-
 static int dump_str(const char *s, size_t len, bool ascii, struct buf *b)
 {
     struct out o = {.b = b};
@@ -93,7 +76,7 @@ static int dump_str(const char *s, size_t len, bool ascii, struct buf *b)
         if (run && put(&o, s + i - run, run) < 0)
             return -1;
         run = 0;
-        c = decode(s, len, &i);
+        (void)utf8_decode(s, len, &i, &c);
         esc[0] = '\\';
         n = 2;
         if (c == '"' || c == '\\')

@@ -25,7 +25,7 @@ static size_t str_size(const char *s, size_t len)
             i++;
             continue;
         }
-        (void)jp_utf8_decode(s, len, &i, &c);
+        (void)utf8_decode(s, len, &i, &c);
         n += c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f' ? 2
              : c < 0x10000                                                 ? 6
                                                                            : 12;

@@ -407,7 +407,7 @@ static int fn_reverse(struct jp_ctx *c, const struct function *f, struct jp_arg 
         for (i = 0; i < len; i = at) {
             uint32_t cp;
             at = i;
-            (void)jp_utf8_decode(s, len, &at, &cp);
+            (void)utf8_decode(s, len, &at, &cp);
             for (j = i; j < at; j++)
                 r[len - at + (j - i)] = s[j];
         }

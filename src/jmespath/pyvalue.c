@@ -18,57 +18,14 @@
 
 #include "banned.h"
 
-int jp_utf8_decode(const char *s, size_t len, size_t *i, uint32_t *cp)
-{
-    const unsigned char *u = (const unsigned char *)s + *i;
-    size_t n = len - *i, k, need;
-    uint32_t c = u[0];
-
-    if (c < 0x80)
-        need = 1;
-    else if (c >= 0xf0)
-        need = 4, c &= 0x07;
-    else if (c >= 0xe0)
-        need = 3, c &= 0x0f;
-    else
-        need = 2, c &= 0x1f;
-    if (need > n) {
-        (*i)++;
-        *cp = 0xfffd;
-        return -1;
-    }
-    for (k = 1; k < need; k++)
-        c = (c << 6) | (u[k] & 0x3f);
-    *i += need;
-    *cp = c;
-    return 0;
-}
-
 void jp_putf(struct buf *b, const char *fmt, ...)
 {
-    char small[256], *big;
     va_list ap;
-    int n;
 
     va_start(ap, fmt);
-    n = vsnprintf(small, sizeof(small), fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof(small)) {
-        jp_put(b, small, (size_t)n);
-        return;
-    }
-    big = xmalloc((size_t)n + 1);
-    if (!big) {
+    if (buf_vaddf(b, fmt, ap) < 0)
         b->truncated = true;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    jp_put(b, big, (size_t)n);
-    free(big);
 }
 
 bool jp_py_space(uint32_t c)
@@ -238,7 +195,7 @@ static void repr_str(const char *s, size_t len, struct buf *b)
     jp_put(b, &q, 1);
     while (i < len && !b->truncated) {
         size_t at = i;
-        (void)jp_utf8_decode(s, len, &i, &c);
+        (void)utf8_decode(s, len, &i, &c);
         if (c == '\\' || c == (uint32_t)q)
             jp_putf(b, "\\%c", (char)c);
         else if (c == '\n')
@@ -359,7 +316,7 @@ int jp_dict_update(struct jp_ctx *c, json_t *into, json_t *arg, bool *bad_key)
                                 i, len);
         if (json_is_string(e)) {
             s = json_string_value(e);
-            (void)jp_utf8_decode(s, json_string_length(e), &at, &cp);
+            (void)utf8_decode(s, json_string_length(e), &at, &cp);
             key = json_stringn_nocheck(s, at);
             val = json_stringn_nocheck(s + at, json_string_length(e) - at);
         } else if (json_is_object(e)) {
@@ -467,7 +424,7 @@ int jp_py_number(struct jp_ctx *c, const char *s, size_t len, json_t **out)
     /* Surrounding whitespace as str.strip() sees it. */
     while (i < end) {
         at = i;
-        (void)jp_utf8_decode(s, end, &at, &cp);
+        (void)utf8_decode(s, end, &at, &cp);
         if (!jp_py_space(cp))
             break;
         i = at;
@@ -477,7 +434,7 @@ int jp_py_number(struct jp_ctx *c, const char *s, size_t len, json_t **out)
         while (at > i && ((unsigned char)s[at] & 0xc0) == 0x80)
             at--;
         n = at;
-        (void)jp_utf8_decode(s, end, &n, &cp);
+        (void)utf8_decode(s, end, &n, &cp);
         if (!jp_py_space(cp))
             break;
         end = at;
