@@ -1,6 +1,7 @@
 #define DYNLIB_CURL
 #define DYNLIB_MHD
 #define DYNLIB_CRYPTO
+#define DYNLIB_SSL
 #include "dynlib.h"
 
 #include <dlfcn.h>
@@ -12,6 +13,7 @@
 struct dynlib_curl dynlib_curl;
 struct dynlib_mhd dynlib_mhd;
 struct dynlib_crypto dynlib_crypto;
+struct dynlib_ssl dynlib_ssl;
 
 struct symbol {
     const char *name;
@@ -132,4 +134,56 @@ int dynlib_crypto_load(void)
 {
     pthread_once(&crypto_once, crypto_load);
     return crypto_loaded;
+}
+
+static pthread_once_t ssl_once = PTHREAD_ONCE_INIT;
+static int ssl_loaded = -1;
+
+static void ssl_load(void)
+{
+    static const struct symbol syms[] = {
+        SYM(dynlib_ssl, tls_client_method, "TLS_client_method"),
+        SYM(dynlib_ssl, ctx_new, "SSL_CTX_new"),
+        SYM(dynlib_ssl, ctx_free, "SSL_CTX_free"),
+        SYM(dynlib_ssl, ctx_ctrl, "SSL_CTX_ctrl"),
+        SYM(dynlib_ssl, ctx_set_options, "SSL_CTX_set_options"),
+        SYM(dynlib_ssl, ctx_set_verify, "SSL_CTX_set_verify"),
+        SYM(dynlib_ssl, ctx_set_default_verify_paths, "SSL_CTX_set_default_verify_paths"),
+        SYM(dynlib_ssl, ctx_load_verify_file, "SSL_CTX_load_verify_file"),
+        SYM(dynlib_ssl, ctx_load_verify_dir, "SSL_CTX_load_verify_dir"),
+        SYM(dynlib_ssl, ctx_sess_set_new_cb, "SSL_CTX_sess_set_new_cb"),
+        SYM(dynlib_ssl, ssl_new, "SSL_new"),
+        SYM(dynlib_ssl, ssl_free, "SSL_free"),
+        SYM(dynlib_ssl, set_fd, "SSL_set_fd"),
+        SYM(dynlib_ssl, set1_host, "SSL_set1_host"),
+        SYM(dynlib_ssl, ssl_ctrl, "SSL_ctrl"),
+        SYM(dynlib_ssl, get0_param, "SSL_get0_param"),
+        SYM(dynlib_ssl, param_set1_ip_asc, "X509_VERIFY_PARAM_set1_ip_asc"),
+        SYM(dynlib_ssl, set_ex_data, "SSL_set_ex_data"),
+        SYM(dynlib_ssl, get_ex_data, "SSL_get_ex_data"),
+        SYM(dynlib_ssl, set_session, "SSL_set_session"),
+        SYM(dynlib_ssl, session_free, "SSL_SESSION_free"),
+        SYM(dynlib_ssl, session_is_resumable, "SSL_SESSION_is_resumable"),
+        SYM(dynlib_ssl, session_reused, "SSL_session_reused"),
+        SYM(dynlib_ssl, ssl_connect, "SSL_connect"),
+        SYM(dynlib_ssl, ssl_read, "SSL_read"),
+        SYM(dynlib_ssl, ssl_write, "SSL_write"),
+        SYM(dynlib_ssl, get_error, "SSL_get_error"),
+        SYM(dynlib_ssl, ssl_shutdown, "SSL_shutdown"),
+        SYM(dynlib_ssl, get_verify_result, "SSL_get_verify_result"),
+        SYM(dynlib_ssl, verify_cert_error_string, "X509_verify_cert_error_string"),
+        SYM(dynlib_ssl, err_get_error, "ERR_get_error"),
+        SYM(dynlib_ssl, err_error_string_n, "ERR_error_string_n"),
+        SYM(dynlib_ssl, err_clear_error, "ERR_clear_error"),
+        SYM(dynlib_ssl, default_cert_dir, "X509_get_default_cert_dir"),
+        SYM(dynlib_ssl, default_cert_dir_env, "X509_get_default_cert_dir_env"),
+        SYM(dynlib_ssl, default_cert_file_env, "X509_get_default_cert_file_env"),
+    };
+    ssl_loaded = load("libssl.so.3", "libssl3", syms, ARRAY_SIZE(syms));
+}
+
+int dynlib_ssl_load(void)
+{
+    pthread_once(&ssl_once, ssl_load);
+    return ssl_loaded;
 }
