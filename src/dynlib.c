@@ -1,4 +1,3 @@
-#define DYNLIB_CURL
 #define DYNLIB_MHD
 #define DYNLIB_CRYPTO
 #define DYNLIB_SSL
@@ -10,7 +9,6 @@
 #include "log.h"
 #include "banned.h"
 
-struct dynlib_curl dynlib_curl;
 struct dynlib_mhd dynlib_mhd;
 struct dynlib_crypto dynlib_crypto;
 struct dynlib_ssl dynlib_ssl;
@@ -49,36 +47,6 @@ static int load(const char *soname, const char *package, const struct symbol *sy
     {                                                                                              \
         name, (void **)&table.field                                                                \
     }
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static int curl_loaded = -1;
-
-static void curl_load(void)
-{
-    static const struct symbol syms[] = {
-        SYM(dynlib_curl, global_init, "curl_global_init"),
-        SYM(dynlib_curl, global_cleanup, "curl_global_cleanup"),
-        SYM(dynlib_curl, easy_init, "curl_easy_init"),
-        SYM(dynlib_curl, easy_setopt, "curl_easy_setopt"),
-        SYM(dynlib_curl, easy_perform, "curl_easy_perform"),
-        SYM(dynlib_curl, easy_getinfo, "curl_easy_getinfo"),
-        SYM(dynlib_curl, easy_strerror, "curl_easy_strerror"),
-        SYM(dynlib_curl, easy_cleanup, "curl_easy_cleanup"),
-        SYM(dynlib_curl, easy_reset, "curl_easy_reset"),
-        SYM(dynlib_curl, slist_append, "curl_slist_append"),
-        SYM(dynlib_curl, slist_free_all, "curl_slist_free_all"),
-        SYM(dynlib_curl, share_init, "curl_share_init"),
-        SYM(dynlib_curl, share_setopt, "curl_share_setopt"),
-        SYM(dynlib_curl, share_cleanup, "curl_share_cleanup"),
-    };
-    curl_loaded = load("libcurl.so.4", "libcurl4", syms, ARRAY_SIZE(syms));
-}
-
-CURLcode dynlib_curl_global_init(long flags)
-{
-    pthread_once(&curl_once, curl_load);
-    return curl_loaded == 0 ? dynlib_curl.global_init(flags) : CURLE_FAILED_INIT;
-}
 
 static pthread_once_t mhd_once = PTHREAD_ONCE_INIT;
 static int mhd_loaded = -1;

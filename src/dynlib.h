@@ -2,64 +2,21 @@
 #define DYNLIB_H
 
 /*
- * libcurl, libmicrohttpd and libcrypto, loaded with dlopen(3) only by the modes that use them.
+ * libmicrohttpd, libcrypto and libssl, loaded with dlopen(3) only by the modes that use them.
  *
- * Why: linked the ordinary way, the two libraries pull 30 more shared objects (GnuTLS,
- * OpenSSL, Kerberos, LDAP, ...) into every start of the program, which costs about 4 ms before
- * main(): an eighth of a millisecond-scale budget for `stdio`, which needs neither, and a waste
- * in a Lambda cold start, which needs only libcurl. See docs/benchmarks.md.
+ * Why: linked the ordinary way, they pull their own dependencies (libmicrohttpd brings GnuTLS
+ * and its companions) into every start of the program, and their relocations and page faults
+ * cost milliseconds before main(): libssl with libcrypto alone about 2.4 ms (hyperfine), much
+ * of a millisecond-scale budget for `stdio`, which needs none of them. See docs/benchmarks.md.
  *
- * How: include this header instead of <curl/curl.h> / <microhttpd.h> (define DYNLIB_CURL or
- * DYNLIB_MHD first). The library functions the code base uses become calls through a table
- * filled by dlsym. The first call of curl_global_init() or MHD_start_daemon() loads the
- * library; if it cannot be loaded, that call fails (CURLE_FAILED_INIT / NULL) after logging
- * one line that names the missing library and the Debian package to install. Every other
- * function must only be called after that first call succeeded. Loading happens once per
- * process (pthread_once) and is thread-safe.
+ * How: include this header instead of <microhttpd.h> / <openssl/...> (define DYNLIB_MHD,
+ * DYNLIB_CRYPTO or DYNLIB_SSL first). The library functions the code base uses become calls
+ * through a table filled by dlsym. MHD_start_daemon() loads libmicrohttpd on its first call
+ * and fails (NULL) if it cannot; dynlib_crypto_load() and dynlib_ssl_load() load theirs and
+ * return -1 if they cannot. Either way one log line names the missing library and the Debian
+ * package to install. Every other function must only be called after the load succeeded.
+ * Loading happens once per process (pthread_once) and is thread-safe.
  */
-
-#ifdef DYNLIB_CURL
-#define CURL_DISABLE_TYPECHECK /* the type-checking macros would call the symbol directly */
-#include <curl/curl.h>
-
-struct dynlib_curl {
-    CURLcode (*global_init)(long flags);
-    void (*global_cleanup)(void);
-    CURL *(*easy_init)(void);
-    CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
-    CURLcode (*easy_perform)(CURL *curl);
-    CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
-    const char *(*easy_strerror)(CURLcode code);
-    void (*easy_cleanup)(CURL *curl);
-    void (*easy_reset)(CURL *curl);
-    struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
-    void (*slist_free_all)(struct curl_slist *list);
-    CURLSH *(*share_init)(void);
-    CURLSHcode (*share_setopt)(CURLSH *share, CURLSHoption option, ...);
-    CURLSHcode (*share_cleanup)(CURLSH *share);
-};
-extern struct dynlib_curl dynlib_curl;
-CURLcode dynlib_curl_global_init(long flags);
-
-/* curl.h defines these two as function-like macros that check the argument count. */
-#undef curl_easy_setopt
-#undef curl_easy_getinfo
-#undef curl_share_setopt
-#define curl_global_init    dynlib_curl_global_init
-#define curl_global_cleanup dynlib_curl.global_cleanup
-#define curl_easy_init      dynlib_curl.easy_init
-#define curl_easy_setopt    dynlib_curl.easy_setopt
-#define curl_easy_perform   dynlib_curl.easy_perform
-#define curl_easy_getinfo   dynlib_curl.easy_getinfo
-#define curl_easy_strerror  dynlib_curl.easy_strerror
-#define curl_easy_cleanup   dynlib_curl.easy_cleanup
-#define curl_easy_reset     dynlib_curl.easy_reset
-#define curl_slist_append   dynlib_curl.slist_append
-#define curl_slist_free_all dynlib_curl.slist_free_all
-#define curl_share_init     dynlib_curl.share_init
-#define curl_share_setopt   dynlib_curl.share_setopt
-#define curl_share_cleanup  dynlib_curl.share_cleanup
-#endif
 
 #ifdef DYNLIB_CRYPTO
 /*
