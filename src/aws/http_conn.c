@@ -329,6 +329,37 @@ static void guard_off(struct pipe_guard *g)
     pthread_sigmask(SIG_SETMASK, &g->old, NULL);
 }
 
+enum tls_op { TLS_CONNECT, TLS_READ, TLS_WRITE, TLS_SHUTDOWN };
+
+/* One libssl call on c (reading into `in`, writing from `out`) with the error queue cleared
+ * and SIGPIPE guarded; errno as the call left it. */
+static int tls_call(struct http_conn *c, enum tls_op op, void *in, const void *out, int n)
+{
+    struct pipe_guard g;
+    int r;
+    ERR_clear_error();
+    errno = 0;
+    guard_on(c, &g);
+    switch (op) {
+    case TLS_CONNECT:
+        r = SSL_connect(c->ssl);
+        break;
+    case TLS_READ:
+        r = SSL_read(c->ssl, in, n);
+        break;
+    case TLS_WRITE:
+        r = SSL_write(c->ssl, out, n);
+        break;
+    default:
+        r = SSL_shutdown(c->ssl);
+        break;
+    }
+    int saved = errno;
+    guard_off(&g);
+    errno = saved;
+    return r;
+}
+
 /* After an SSL call returned r <= 0: waits as asked and returns 1 to call again, or 0 for a
  * clean end of stream, or an http_io_rc with e filled (what: "reading", "writing"...). */
 static int tls_retry(struct http_conn *c, int r, const char *what, const struct http_io *io,
@@ -387,12 +418,7 @@ int http_conn_tls(struct http_conn *c, struct http_tls *t, const char *host, int
     }
     pthread_mutex_unlock(&t->lock);
     for (;;) {
-        struct pipe_guard g;
-        ERR_clear_error();
-        errno = 0;
-        guard_on(c, &g);
-        int r = SSL_connect(c->ssl);
-        guard_off(&g);
+        int r = tls_call(c, TLS_CONNECT, NULL, NULL, 0);
         if (r == 1)
             return 0;
         long verify = SSL_get_verify_result(c->ssl);
@@ -427,12 +453,7 @@ long http_conn_read(struct http_conn *c, char *p, size_t n, const struct http_io
         if (io->cancel && atomic_load(io->cancel))
             return HTTP_IO_CANCELLED;
         if (c->ssl) {
-            struct pipe_guard g;
-            ERR_clear_error();
-            errno = 0;
-            guard_on(c, &g);
-            int r = SSL_read(c->ssl, p, cap);
-            guard_off(&g);
+            int r = tls_call(c, TLS_READ, p, NULL, cap);
             if (r > 0)
                 return r;
             int w = tls_retry(c, r, "reading", io, e);
@@ -464,12 +485,7 @@ int http_conn_write(struct http_conn *c, const char *p, size_t n, const struct h
             return HTTP_IO_CANCELLED;
         int cap = n > 1 << 30 ? 1 << 30 : (int)n;
         if (c->ssl) {
-            struct pipe_guard g;
-            ERR_clear_error();
-            errno = 0;
-            guard_on(c, &g);
-            int r = SSL_write(c->ssl, p, cap);
-            guard_off(&g);
+            int r = tls_call(c, TLS_WRITE, NULL, p, cap);
             if (r > 0) {
                 p += r;
                 n -= (size_t)r;
@@ -513,13 +529,8 @@ bool http_conn_alive(struct http_conn *c)
         return false; /* closed, or bytes nobody asked for */
     /* TLS: records may be post-handshake messages (session tickets), read and kept here. */
     char b[256];
-    struct pipe_guard g;
-    ERR_clear_error();
-    errno = 0;
-    guard_on(c, &g);
-    int n = SSL_read(c->ssl, b, sizeof(b));
+    int n = tls_call(c, TLS_READ, b, NULL, sizeof(b));
     int why = n > 0 ? SSL_ERROR_NONE : SSL_get_error(c->ssl, n);
-    guard_off(&g);
     ERR_clear_error();
     return n <= 0 && why == SSL_ERROR_WANT_READ;
 }
@@ -529,10 +540,7 @@ void http_conn_close(struct http_conn *c)
     if (!c)
         return;
     if (c->ssl) {
-        struct pipe_guard g;
-        guard_on(c, &g);
-        (void)SSL_shutdown(c->ssl); /* non-blocking: sent if the socket takes it now */
-        guard_off(&g);
+        (void)tls_call(c, TLS_SHUTDOWN, NULL, NULL, 0); /* non-blocking: sent if it can go now */
         ERR_clear_error();
         SSL_free(c->ssl);
     }

@@ -111,6 +111,20 @@ static size_t section_end(const char *b, size_t len, size_t from, bool at_start)
     return 0;
 }
 
+/* Trims the OWS around the value [*v, *end) and checks its characters (field `name`). */
+static int trim_value(struct http_parser *p, char **v, char **end, const char *name, struct err *e)
+{
+    while (*v < *end && is_ows(**v))
+        (*v)++;
+    while (*end > *v && is_ows((*end)[-1]))
+        (*end)--;
+    for (const char *c = *v; c < *end; c++)
+        if (!is_value_char((unsigned char)*c))
+            return fail(p, e, "a control character (0x%02x) in field '%s'", (unsigned char)*c,
+                        name);
+    return 0;
+}
+
 /*
  * Splits the field lines in s[0..end) (each ended by LF or CRLF, the last being the empty
  * line) into fields, in place: names and values are NUL-terminated, values trimmed, obsolete
@@ -136,14 +150,8 @@ static int parse_fields(struct http_parser *p, char *s, char *end, struct field 
             /* Obsolete line folding: more of the previous field's value. */
             if (!vend)
                 return fail(p, e, "the %s starts with whitespace (a fold with no field)", what);
-            while (s < le && is_ows(*s))
-                s++;
-            while (le > s && is_ows(le[-1]))
-                le--;
-            for (char *c = s; c < le; c++)
-                if (!is_value_char((unsigned char)*c))
-                    return fail(p, e, "a control character (0x%02x) in field '%s'",
-                                (unsigned char)*c, f[*nf - 1].name);
+            if (trim_value(p, &s, &le, f[*nf - 1].name, e) < 0)
+                return -1;
             if (le > s) {
                 size_t n = (size_t)(le - s);
                 *vend = ' ';
@@ -172,14 +180,8 @@ static int parse_fields(struct http_parser *p, char *s, char *end, struct field 
             return fail(p, e, "more than %d fields in the %s", HTTP_MAX_FIELDS, what);
         *colon = '\0';
         char *v = colon + 1;
-        while (v < le && is_ows(*v))
-            v++;
-        while (le > v && is_ows(le[-1]))
-            le--;
-        for (char *c = v; c < le; c++)
-            if (!is_value_char((unsigned char)*c))
-                return fail(p, e, "a control character (0x%02x) in field '%s'", (unsigned char)*c,
-                            s);
+        if (trim_value(p, &v, &le, s, e) < 0)
+            return -1;
         *le = '\0';
         f[*nf].name = s;
         f[*nf].value = v;
