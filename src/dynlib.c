@@ -132,7 +132,6 @@ static void ssl_load(void)
         SYM(dynlib_ssl, set_session, "SSL_set_session"),
         SYM(dynlib_ssl, session_free, "SSL_SESSION_free"),
         SYM(dynlib_ssl, session_is_resumable, "SSL_SESSION_is_resumable"),
-        SYM(dynlib_ssl, session_reused, "SSL_session_reused"),
         SYM(dynlib_ssl, ssl_connect, "SSL_connect"),
         SYM(dynlib_ssl, ssl_read, "SSL_read"),
         SYM(dynlib_ssl, ssl_write, "SSL_write"),

@@ -80,7 +80,6 @@ struct dynlib_ssl {
     int (*set_session)(SSL *ssl, SSL_SESSION *session);
     void (*session_free)(SSL_SESSION *session);
     int (*session_is_resumable)(const SSL_SESSION *s);
-    int (*session_reused)(const SSL *ssl);
     int (*ssl_connect)(SSL *ssl);
     int (*ssl_read)(SSL *ssl, void *buf, int num);
     int (*ssl_write)(SSL *ssl, const void *buf, int num);
@@ -120,7 +119,6 @@ int dynlib_ssl_load(void);
 #define SSL_set_session                  dynlib_ssl.set_session
 #define SSL_SESSION_free                 dynlib_ssl.session_free
 #define SSL_SESSION_is_resumable         dynlib_ssl.session_is_resumable
-#define SSL_session_reused               dynlib_ssl.session_reused
 #define SSL_connect                      dynlib_ssl.ssl_connect
 #define SSL_read                         dynlib_ssl.ssl_read
 #define SSL_write                        dynlib_ssl.ssl_write

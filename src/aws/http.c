@@ -427,7 +427,6 @@ static int exchange(struct http_conn *conn, bool reused, const struct buf *head,
     io_rc = http_conn_write(conn, head->p, head->len, io, &why);
     if (io_rc == 0 && r->body && r->body_len > INLINE_BODY)
         io_rc = http_conn_write(conn, r->body, r->body_len, io, &why);
-    conn->requests++;
     while (io_rc == 0 && !http_parser_done(&ps)) {
         long got = http_conn_read(conn, in, sizeof(in), io, &why);
         if (got < 0) {

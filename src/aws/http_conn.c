@@ -438,11 +438,6 @@ int http_conn_tls(struct http_conn *c, struct http_tls *t, const char *host, int
     }
 }
 
-bool http_conn_resumed(const struct http_conn *c)
-{
-    return c->ssl && SSL_session_reused(c->ssl);
-}
-
 /* ---- reading and writing ---- */
 
 long http_conn_read(struct http_conn *c, char *p, size_t n, const struct http_io *io, struct err *e)

@@ -72,7 +72,6 @@ struct http_conn {
     char key[HTTP_CONN_KEY_MAX]; /* pool key: scheme://host:port (and the proxy) */
     char host_port[300];         /* the TLS session key */
     long long idle_since;        /* clock_mono_ms() when it went back to the pool */
-    unsigned requests;           /* requests sent on it */
 };
 
 /*
@@ -106,8 +105,5 @@ bool http_conn_alive(struct http_conn *c);
 
 /* Closes and frees c (TLS close_notify sent when it can go at once). NULL allowed. */
 void http_conn_close(struct http_conn *c);
-
-/* Whether the last handshake on c resumed a kept session. */
-bool http_conn_resumed(const struct http_conn *c);
 
 #endif
