@@ -83,6 +83,7 @@ struct reply {
     struct protocol_error perr;
     int retries;       /* attempts - 1 */
     bool max_attempts; /* botocore's MaxAttemptsReached */
+    size_t bytes;      /* the reply body's size */
 };
 void reply_release(struct reply *rp);
 
