@@ -26,12 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "base64.h"
 #include "engine/output.h"
 #include "engine/pipeline.h"
 #include "engine/validate.h"
-#include "utf8.h"
 
 #include "banned.h"
 
@@ -58,237 +55,6 @@ struct pager {
 static bool simple_name(const char *s)
 {
     return s && *s && !strpbrk(s, ".[]|*@&!(){}`'\" ");
-}
-
-/* ---- tokens ---- */
-
-/* json.dumps(token) (", " and ": ", ensure_ascii) of a flat dict of strings, nulls, ints. */
-static int token_dumps(const json_t *tok, struct buf *out, struct err *e)
-{
-    const char *k;
-    json_t *v;
-    bool first = true;
-
-    if (buf_adds(out, "{") < 0)
-        return err_set(e, ERR_INTERNAL, "out of memory");
-    json_object_foreach((json_t *)tok, k, v)
-    {
-        json_t *key = json_string(k);
-        int rc;
-
-        if (!json_is_string(v) && !json_is_null(v) && !json_is_integer(v)) {
-            json_decref(key);
-            return engine_handoff(e, "paginate: a token value that is not a string");
-        }
-        rc = !key || (!first && buf_adds(out, ", ") < 0) || jp_dump(key, true, -1, out) < 0 ||
-                     buf_adds(out, ": ") < 0 || jp_dump(v, true, -1, out) < 0
-                 ? -1
-                 : 0;
-        json_decref(key);
-        if (rc < 0)
-            return err_set(e, ERR_INTERNAL, "out of memory");
-        first = false;
-    }
-    return buf_adds(out, "}") < 0 ? err_set(e, ERR_INTERNAL, "out of memory") : 0;
-}
-
-/* TokenEncoder.encode: base64 of the JSON text. New string, or NULL with rc in *rc. */
-static char *token_encode(const json_t *tok, int *rc, struct err *e)
-{
-    struct buf j = BUF_INIT(0);
-    char *s = NULL;
-
-    *rc = token_dumps(tok, &j, e);
-    if (*rc == 0 && !(s = base64_encode(j.p, j.len, NULL)))
-        *rc = err_set(e, ERR_INTERNAL, "out of memory");
-    buf_release(&j);
-    return s;
-}
-
-static bool is_input_token(const struct pager *p, const char *k)
-{
-    for (int i = 0; i < p->ninput; i++)
-        if (strcmp(p->pg->input_token[i], k) == 0)
-            return true;
-    return false;
-}
-
-static int b64_value(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
-/*
- * base64.b64decode(token.encode()) as Python 3.11 runs it (binascii.a2b_base64, not strict):
- * bytes outside the alphabet are skipped; '=' after two or three characters of a quantum ends
- * the input once the quantum is full; a quantum left unfinished is an error (false). out gets
- * the bytes (at most n).
- */
-static bool py_b64decode(const char *s, size_t n, unsigned char *out, size_t *len)
-{
-    int quad = 0, pads = 0;
-    unsigned left = 0;
-
-    *len = 0;
-    for (size_t i = 0; i < n; i++) {
-        int v;
-
-        if (s[i] == '=') {
-            if (quad >= 2 && quad + ++pads >= 4)
-                return true;
-            continue;
-        }
-        if ((v = b64_value((unsigned char)s[i])) < 0)
-            continue;
-        pads = 0;
-        switch (quad) {
-        case 0:
-            left = (unsigned)v;
-            break;
-        case 1:
-            out[(*len)++] = (unsigned char)((left << 2) | ((unsigned)v >> 4));
-            left = (unsigned)v & 0x0f;
-            break;
-        case 2:
-            out[(*len)++] = (unsigned char)((left << 4) | ((unsigned)v >> 2));
-            left = (unsigned)v & 0x03;
-            break;
-        default:
-            out[(*len)++] = (unsigned char)((left << 6) | (unsigned)v);
-            break;
-        }
-        quad = (quad + 1) % 4;
-    }
-    return quad == 0;
-}
-
-static bool ascii_only(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s >= 0x80)
-            return false;
-    return true;
-}
-
-/* The older "a___b___index" form (_parse_starting_token_deprecated). */
-static int token_deprecated(struct pager *p, const char *tok, json_t **out, long long *index,
-                            struct err *e)
-{
-    struct run *r = p->r;
-    const char *parts[8];
-    size_t lens[8];
-    int n = 0;
-    const char *s = tok;
-
-    *index = 0;
-    for (;;) {
-        const char *sep = strstr(s, "___");
-
-        if (n == (int)ARRAY_SIZE(parts))
-            return engine_handoff(e, "paginate: a starting token of many parts");
-        parts[n] = s;
-        lens[n++] = sep ? (size_t)(sep - s) : strlen(s);
-        if (!sep)
-            break;
-        s = sep + 3;
-    }
-    if (n == p->ninput + 1) {
-        const char *last = parts[n - 1];
-        size_t k = 0;
-
-        while (k < lens[n - 1] && last[k] >= '0' && last[k] <= '9')
-            k++;
-        if (k == lens[n - 1] && k > 0 && k < 18) {
-            *index = strtoll(last, NULL, 10);
-            n--;
-        } else if (k == lens[n - 1] && k > 0) {
-            return engine_handoff(e, "paginate: a starting token index past 17 digits");
-        } else if (strpbrk(last, " \t\n\v\f\r+-_") || !ascii_only(last)) {
-            return engine_handoff(e, "paginate: a starting token index Python's int() reads");
-        } else {
-            n = 1; /* not an index: the whole token is the service's */
-            lens[0] = strlen(tok);
-        }
-    }
-    if (n > p->ninput) {
-        r->exit_code = CLI_RC_GENERAL;
-        return buf_addf(&r->err, "\nBad starting token: %s\n", tok) < 0
-                   ? err_set(e, ERR_INTERNAL, "out of memory")
-                   : 0;
-    }
-    if (!(*out = json_object()))
-        return err_set(e, ERR_INTERNAL, "out of memory");
-    for (int i = 0; i < p->ninput; i++) {
-        json_t *v = i >= n || (lens[i] == 4 && memcmp(parts[i], "None", 4) == 0)
-                        ? json_null()
-                        : json_stringn(parts[i], lens[i]);
-
-        if (!v || json_object_set_new(*out, p->pg->input_token[i], v) < 0)
-            return err_set(e, ERR_INTERNAL, "out of memory");
-    }
-    return 0;
-}
-
-/* _parse_starting_token: the dict of input tokens and the index into the first page. */
-static int token_decode(struct pager *p, const char *tok, json_t **out, long long *index,
-                        struct err *e)
-{
-    size_t n = strlen(tok), len = 0;
-    char *raw = xmalloc(n + 1);
-    json_t *j = NULL, *amount, *v;
-    const char *k;
-    int rc = 0;
-
-    *out = NULL;
-    *index = 0;
-    if (!raw)
-        return err_set(e, ERR_INTERNAL, "out of memory");
-    if (!py_b64decode(tok, n, (unsigned char *)raw, &len)) {
-        free(raw);
-        return token_deprecated(p, tok, out, index, e); /* binascii.Error: the old form */
-    }
-    raw[len] = '\0';
-    if (!utf8_valid(raw, len)) {
-        free(raw);
-        return token_deprecated(p, tok, out, index, e);
-    }
-    j = json_loadb(raw, len, JSON_DECODE_ANY, NULL);
-    if (!j) {
-        /* json.loads also takes NaN, Infinity, big integers and lone surrogates. */
-        bool python_might = strstr(raw, "NaN") || strstr(raw, "Infinity") || strstr(raw, "\\u") ||
-                            strspn(raw + strcspn(raw, "0123456789"), "0123456789") > 18 ||
-                            memchr(raw, '\0', len);
-        free(raw);
-        return python_might ? engine_handoff(e, "paginate: a starting token jansson cannot read")
-                            : token_deprecated(p, tok, out, index, e);
-    }
-    free(raw);
-    if (!json_is_object(j) || json_object_get(j, "boto_encoded_keys")) {
-        json_decref(j);
-        return engine_handoff(e, "paginate: a starting token that is not a plain dict");
-    }
-    if ((amount = json_object_get(j, "boto_truncate_amount"))) {
-        if (!json_is_integer(amount) || json_integer_value(amount) < 0) {
-            json_decref(j);
-            return engine_handoff(e, "paginate: a boto_truncate_amount that is not an index");
-        }
-        *index = json_integer_value(amount);
-        json_object_del(j, "boto_truncate_amount");
-    }
-    json_object_foreach(j, k,
-                        v) if (!is_input_token(p, k) || (!json_is_string(v) && !json_is_null(v)))
-        rc = engine_handoff(e, "paginate: a starting token with other keys or values");
-    if (rc)
-        json_decref(j);
-    else
-        *out = j;
-    return rc;
 }
 
 /* _inject_token_into_kwargs. */
@@ -540,7 +306,9 @@ static int start(struct pager *p, json_t **tok, long long *index, struct err *e)
     }
     *index = 0;
     if (st) {
-        if ((rc = token_decode(p, json_string_value(st), tok, index, e)) != 0 || r->exit_code)
+        if ((rc = paging_token_decode(r, p->pg, p->ninput, json_string_value(st), tok, index, e)) !=
+                0 ||
+            r->exit_code)
             return rc;
         if ((rc = inject(r->a.params, *tok, e)) != 0)
             return rc;
@@ -642,7 +410,7 @@ static int finish(struct pager *p, struct err *e)
     char *enc = NULL;
     int rc = 0;
 
-    if (p->resume && !(enc = token_encode(p->resume, &rc, e)))
+    if (p->resume && !(enc = paging_token_encode(p->resume, &rc, e)))
         return rc;
     if (r->text) {
         if (enc) {
