@@ -406,14 +406,33 @@ static void progress(const struct http_parser *p, char *out, size_t n)
         snprintf(out, n, "%llu body bytes received", p->body);
 }
 
+/* The wait of one send or receive: the request's deadline, or sooner its read timeout. */
+static struct http_io op_io(const struct aws_http_request *r)
+{
+    struct http_io io = {r->deadline_ms, r->cancel};
+    if (r->read_timeout_ms > 0) {
+        long long t = clock_mono_ms() + r->read_timeout_ms;
+        if (!io.deadline_ms || t < io.deadline_ms)
+            io.deadline_ms = t;
+    }
+    return io;
+}
+
+/* A timeout at `deadline_ms` (0 = none) is the request's deadline rather than a shorter limit. */
+static bool deadline_reached(long long deadline_ms)
+{
+    return deadline_ms && deadline_ms - clock_mono_ms() <= 5;
+}
+
 /*
  * Sends the request on conn and reads the response. EXCHANGE_RETRY: conn was reused and
  * failed before any byte of a response came (the server had closed it while it was idle), so
  * the request can go again on a new connection. *reusable: conn may go back to the pool.
+ * On EXCHANGE_FAILED, *failure says what kind of failure it was.
  */
 static int exchange(struct http_conn *conn, bool reused, const struct buf *head,
                     const struct aws_http_request *r, const char *method, struct xfer *x,
-                    const struct http_io *io, long timeout_ms, bool *reusable, struct err *e)
+                    long timeout_ms, bool *reusable, enum aws_http_failure *failure, struct err *e)
 {
     char in[16384], what[96];
     struct err why = ERR_INIT;
@@ -421,14 +440,19 @@ static int exchange(struct http_conn *conn, bool reused, const struct buf *head,
     struct http_parse_cb cb = {on_header, on_head, on_body, x};
     int rc = EXCHANGE_FAILED;
     long io_rc = 0;
+    struct http_io io = op_io(r);
     *reusable = false;
+    *failure = AWS_HTTP_FAIL_OTHER;
     http_parser_init(&ps, &cb, strcmp(method, "HEAD") == 0, false);
     x->parser = &ps;
-    io_rc = http_conn_write(conn, head->p, head->len, io, &why);
-    if (io_rc == 0 && r->body && r->body_len > INLINE_BODY)
-        io_rc = http_conn_write(conn, r->body, r->body_len, io, &why);
+    io_rc = http_conn_write(conn, head->p, head->len, &io, &why);
+    if (io_rc == 0 && r->body && r->body_len > INLINE_BODY) {
+        io = op_io(r);
+        io_rc = http_conn_write(conn, r->body, r->body_len, &io, &why);
+    }
     while (io_rc == 0 && !http_parser_done(&ps)) {
-        long got = http_conn_read(conn, in, sizeof(in), io, &why);
+        io = op_io(r);
+        long got = http_conn_read(conn, in, sizeof(in), &io, &why);
         if (got < 0) {
             io_rc = got;
             break;
@@ -444,6 +468,7 @@ static int exchange(struct http_conn *conn, bool reused, const struct buf *head,
                 if (e)
                     *e = why; /* the callback's own message */
             } else if (got == 0) {
+                *failure = AWS_HTTP_FAIL_CLOSED;
                 err_set(e, ERR_INTERNAL, "%s %s: %s", method, r->url, why.msg);
             } else {
                 err_set(e, ERR_INTERNAL, "%s %s: malformed response: %s", method, r->url, why.msg);
@@ -455,16 +480,26 @@ static int exchange(struct http_conn *conn, bool reused, const struct buf *head,
     }
     if (io_rc == 0) {
         *reusable = ps.keep_alive;
+        *failure = AWS_HTTP_FAIL_NONE;
         rc = EXCHANGE_OK;
     } else if (io_rc == HTTP_IO_CANCELLED) {
+        *failure = AWS_HTTP_FAIL_CANCELLED;
         err_set(e, ERR_INTERNAL, "%s %s: cancelled", method, r->url);
     } else if (io_rc == HTTP_IO_TIMEOUT) {
         progress(&ps, what, sizeof(what));
-        err_set(e, ERR_INTERNAL, "%s %s: no complete response within %ld ms (%s)", method, r->url,
-                timeout_ms, what);
+        if (deadline_reached(r->deadline_ms)) {
+            *failure = AWS_HTTP_FAIL_DEADLINE;
+            err_set(e, ERR_INTERNAL, "%s %s: no complete response within %ld ms (%s)", method,
+                    r->url, timeout_ms, what);
+        } else {
+            *failure = AWS_HTTP_FAIL_READ_TIMEOUT;
+            err_set(e, ERR_INTERNAL, "%s %s: nothing sent or received for %ld ms (%s)", method,
+                    r->url, r->read_timeout_ms, what);
+        }
     } else if (reused && ps.fed == 0) {
         rc = EXCHANGE_RETRY;
     } else {
+        *failure = AWS_HTTP_FAIL_CLOSED;
         err_set(e, ERR_INTERNAL, "%s %s: %s", method, r->url, why.msg);
     }
 out:
@@ -472,34 +507,46 @@ out:
     return rc;
 }
 
-/* A new connection for the request: TCP (through the proxy's tunnel) and TLS. */
 static struct http_conn *open_conn(struct aws_http_client *c, const struct aws_url *u,
                                    const struct http_proxy *proxy, const char *method,
-                                   const struct aws_http_request *r, struct err *e)
+                                   const struct aws_http_request *r, enum aws_http_failure *failure,
+                                   struct err *e)
 {
     struct err why = ERR_INIT;
     struct http_conn *conn = NULL;
     long long deadline_ms = r->deadline_ms;
     const char *url = r->url;
-    long limit = c->connect_timeout_ms;
-    if (deadline_ms && deadline_ms - clock_mono_ms() < limit)
+    long limit = r->connect_timeout_ms > 0   ? r->connect_timeout_ms
+                 : r->connect_timeout_ms < 0 ? 0
+                                             : c->connect_timeout_ms;
+    if (deadline_ms && (!limit || deadline_ms - clock_mono_ms() < limit))
         limit = (long)(deadline_ms - clock_mono_ms());
-    struct http_io io = {clock_mono_ms() + (limit > 0 ? limit : 1), r->cancel};
+    struct http_io io = {limit ? clock_mono_ms() + (limit > 0 ? limit : 1) : 0, r->cancel};
+    enum aws_http_failure step = AWS_HTTP_FAIL_CONNECT;
     int rc = proxy ? http_conn_connect(proxy->host, proxy->port, &io, &conn, &why)
                    : http_conn_connect(u->host, u->port, &io, &conn, &why);
-    if (rc == 0 && proxy)
+    if (rc == 0 && proxy) {
+        step = AWS_HTTP_FAIL_OTHER; /* the proxy refused the tunnel: its own kind of error */
         rc = http_proxy_tunnel(conn, proxy, u->host, u->port, &io, &why);
-    if (rc == 0 && strcmp(u->scheme, "https") == 0)
+    }
+    if (rc == 0 && strcmp(u->scheme, "https") == 0) {
+        step = AWS_HTTP_FAIL_TLS;
         rc = http_conn_tls(conn, &c->tls, u->host, u->port, &io, &why);
+    }
     if (rc == 0)
         return conn;
     http_conn_close(conn);
-    if (rc == HTTP_IO_CANCELLED)
+    if (rc == HTTP_IO_CANCELLED) {
+        *failure = AWS_HTTP_FAIL_CANCELLED;
         err_set(e, ERR_INTERNAL, "%s %s: cancelled", method, url);
-    else if (rc == HTTP_IO_TIMEOUT)
+    } else if (rc == HTTP_IO_TIMEOUT) {
+        *failure =
+            deadline_reached(deadline_ms) ? AWS_HTTP_FAIL_DEADLINE : AWS_HTTP_FAIL_CONNECT_TIMEOUT;
         err_set(e, ERR_INTERNAL, "%s %s: %s within %ld ms", method, url, why.msg, limit);
-    else
+    } else {
+        *failure = step;
         err_set(e, ERR_INTERNAL, "%s %s: %s", method, url, why.msg);
+    }
     return NULL;
 }
 
@@ -515,6 +562,7 @@ int aws_http_send(struct aws_http_client *c, const struct aws_http_request *r,
     struct xfer x = {r,     resp,  NULL, r->max_response ? r->max_response : c->max_response,
                      false, false, false};
 
+    resp->failure = AWS_HTTP_FAIL_OTHER;
     if (aws_url_parse(r->url, &u, e) < 0)
         return -1;
     bool tls = strcmp(u.scheme, "https") == 0;
@@ -525,9 +573,11 @@ int aws_http_send(struct aws_http_client *c, const struct aws_http_request *r,
     long timeout_ms = 0;
     if (r->deadline_ms) {
         long long left = r->deadline_ms - clock_mono_ms();
-        if (left <= 0)
+        if (left <= 0) {
+            resp->failure = AWS_HTTP_FAIL_DEADLINE;
             return err_set(e, ERR_INTERNAL, "%s %s: the deadline passed before sending", method,
                            r->url);
+        }
         timeout_ms = (long)left;
     }
     if (tls && (use_proxy = http_proxy_for(u.host, &proxy, e)) < 0)
@@ -536,17 +586,17 @@ int aws_http_send(struct aws_http_client *c, const struct aws_http_request *r,
              use_proxy ? proxy.shown : "");
     if (build_request(c, r, &u, method, &head, e) < 0)
         goto out;
-    struct http_io io = {r->deadline_ms, r->cancel};
     for (int attempt = 0; attempt < 2; attempt++) {
         struct http_conn *conn = attempt == 0 ? pool_take(c, key) : NULL;
         bool reused = conn != NULL, reusable = false;
         if (!conn) {
-            conn = open_conn(c, &u, use_proxy ? &proxy : NULL, method, r, e);
+            conn = open_conn(c, &u, use_proxy ? &proxy : NULL, method, r, &resp->failure, e);
             if (!conn)
                 goto out;
             snprintf(conn->key, sizeof(conn->key), "%s", key);
         }
-        int x_rc = exchange(conn, reused, &head, r, method, &x, &io, timeout_ms, &reusable, e);
+        int x_rc =
+            exchange(conn, reused, &head, r, method, &x, timeout_ms, &reusable, &resp->failure, e);
         if (reusable)
             pool_give(c, conn);
         else
