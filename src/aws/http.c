@@ -413,9 +413,8 @@ static enum aws_http_failure failure_kind(CURL *h, CURLcode cc, const struct aws
     case CURLE_COULDNT_CONNECT:
         return AWS_HTTP_FAIL_CONNECT;
     case CURLE_OPERATION_TIMEDOUT: {
-        long long left = r->deadline_ms ? r->deadline_ms - clock_mono_ms() : 1;
         curl_off_t sending = 0;
-        if (left <= 5)
+        if (r->deadline_ms && r->deadline_ms - clock_mono_ms() <= 5)
             return AWS_HTTP_FAIL_DEADLINE;
         /* Past the connection (new or reused), the request was sent: a read timeout. */
         curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &sending);

@@ -83,6 +83,7 @@ struct reply {
     struct protocol_error perr;
     int retries;       /* attempts - 1 */
     bool max_attempts; /* botocore's MaxAttemptsReached */
+    size_t bytes;      /* the reply body's size */
 };
 void reply_release(struct reply *rp);
 
@@ -102,6 +103,16 @@ int send_error_text(struct run *r, const struct reply *rp, struct err *e) WUR;
  * ENGINE_HANDOFF or -1.
  */
 int paginate_run(struct run *r, struct err *e) WUR;
+
+/* TokenEncoder.encode of a flat dict (paging_token.c): a new string, or NULL with rc in *rc. */
+char *paging_token_encode(const json_t *tok, int *rc, struct err *e);
+/*
+ * --starting-token as botocore reads it for the paginator's input tokens (the first ninput):
+ * *out the dict of tokens (new reference), *index the items of the first page to skip.
+ * Returns 0 (or 0 with r->exit_code and r->err: "Bad starting token"), ENGINE_HANDOFF, -1.
+ */
+int paging_token_decode(struct run *r, const struct model_paginator *pg, int ninput,
+                        const char *tok, json_t **out, long long *index, struct err *e) WUR;
 
 /* --query (if any) then the format, appended to r->out (run.c). 0, ENGINE_HANDOFF or -1. */
 int run_print(struct run *r, json_t *value, struct err *e) WUR;

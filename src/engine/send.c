@@ -292,6 +292,7 @@ int send_call(struct run *r, const json_t *params, struct reply *rp, struct err 
                 break;
             }
         }
+        rp->bytes = resp.body.len;
         rc = protocol_reply(r->a.svc, r->a.op, (int)resp.status, resp.body.p, resp.body.len,
                             aws_http_response_header(&resp, "x-amzn-query-error"), &rp->value,
                             &rp->perr, e);
