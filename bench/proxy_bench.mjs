@@ -14,11 +14,15 @@
 // raw bytes on one keep-alive socket, so that it costs the client nothing: harness + runtime +
 // loopback only. Overhead = bridge median - baseline median. The same baseline is given for
 // `initialize`, so the start-up figure can be read as "bridge start + one round trip".
+// CPU per message (robust on a busy machine, where wall-clock figures are noisy): each
+// awscli-mcp bridge again, under /usr/bin/time, for BENCH_CPU_MSGS (2000) pings; user + system
+// time of the whole process divided by the pings (its start-up is a few ms of that). Skipped
+// when /usr/bin/time is missing.
 // BENCH_OTHER_BIN (optional): a second awscli-mcp binary (an earlier build, say) measured as a
 // third bridge in the same run, named by BENCH_OTHER_LABEL.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +35,7 @@ const NODE_DIR = process.env.NODE_DIR || path.join(SRC, 'tests', 'node');
 const BIN = process.env.AWSCLI_MCP_BIN || path.join(SRC, 'build', 'awscli-mcp');
 const RUNS = Number(process.env.BENCH_RUNS || 20);
 const MSGS = Number(process.env.BENCH_MSGS || 200);
+const CPU_MSGS = Number(process.env.BENCH_CPU_MSGS || 2000);
 const OTHER_BIN = process.env.BENCH_OTHER_BIN || '';
 const OTHER_LABEL = process.env.BENCH_OTHER_LABEL || OTHER_BIN;
 const { startHarness } = await import(pathToFileURL(path.join(SRC, 'tests', 'lambda', 'harness.mjs')).href);
@@ -44,13 +49,17 @@ const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const pct = (a, p) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))];
 const f = (x) => x.toFixed(2);
 
-function bridge(kind, url, region, env) {
+function bridge(kind, url, region, env, timed = false) {
   const proxyArgs = ['proxy', '--url', url, '--region', region, '--log-level', 'error'];
-  const [cmd, args] = kind === 'ours' ? [BIN, proxyArgs]
+  let [cmd, args] = kind === 'ours' ? [BIN, proxyArgs]
     : kind === 'other' ? [OTHER_BIN, proxyArgs]
       : [process.execPath, [path.join(here, 'node_sigv4_bridge.mjs'), url, region]];
+  if (timed) [cmd, args] = ['/usr/bin/time', ['-f', 'cpu %U %S', cmd, ...args]];
   const child = spawn(cmd, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME,
-    AWS_EC2_METADATA_DISABLED: 'true', NODE_DIR, ...env }, stdio: ['pipe', 'pipe', 'ignore'] });
+    AWS_EC2_METADATA_DISABLED: 'true', NODE_DIR, ...env },
+  stdio: ['pipe', 'pipe', timed ? 'pipe' : 'ignore'] });
+  let stderr = '';
+  if (timed) child.stderr.on('data', (d) => { stderr += d; });
   const rl = readline.createInterface({ input: child.stdout });
   const waiting = new Map();
   rl.on('line', (l) => {
@@ -79,6 +88,8 @@ function bridge(kind, url, region, env) {
       child.stdin.end();
       setTimeout(() => child.kill('SIGKILL'), 3000).unref();
       await done;
+      const m = /cpu ([\d.]+) ([\d.]+)/.exec(stderr);
+      return m ? Number(m[1]) + Number(m[2]) : null; // seconds, when timed
     },
   };
 }
@@ -187,6 +198,16 @@ try {
   direct.close();
   const base = { init: baseInit };
 
+  const cpu = {};
+  if (existsSync('/usr/bin/time')) {
+    for (const k of kinds.filter((x) => x !== 'node')) {
+      const b = bridge(k, h.url, h.region, env, true);
+      for (let i = 0; i < CPU_MSGS; i++) await b.request(i, ping(i));
+      const s = await b.stop();
+      if (s !== null) cpu[k] = (s * 1000) / CPU_MSGS;
+    }
+  }
+
   const name = { ours: '`awscli-mcp proxy`', other: `\`awscli-mcp proxy\` (${OTHER_LABEL})`,
     node: 'Node bridge (SDK stdio + SigV4 transport)' };
   console.log(`Start-up to the first forwarded reply (\`initialize\`), ${RUNS} runs each; the `
@@ -199,6 +220,11 @@ try {
   console.log(`| baseline (pre-signed bytes, kept-alive socket) | ${f(median(rtt.direct))} ms | ${f(pct(rtt.direct, 0.9))} ms | - |`);
   for (const k of kinds) {
     console.log(`| ${name[k]} | ${f(median(rtt[k]))} ms | ${f(pct(rtt[k], 0.9))} ms | ${f(median(rtt[k]) - median(rtt.direct))} ms |`);
+  }
+  if (Object.keys(cpu).length) {
+    console.log(`\nCPU time (user + system) per message over ${CPU_MSGS} pings, start-up included:\n`);
+    console.log('| bridge | CPU per message |\n|---|---:|');
+    for (const k of Object.keys(cpu)) console.log(`| ${name[k]} | ${cpu[k].toFixed(3)} ms |`);
   }
 } finally {
   await h.stop();
