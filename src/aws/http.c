@@ -17,9 +17,9 @@
 
 #define POOL_MAX                8 /* idle kept-alive connections, all hosts together */
 #define DEFAULT_CONNECT_TIMEOUT 10000
-#define MAX_IDLE_MS                                                                                \
-    118000                          /* an older idle connection is closed, not reused              \
-                                       (libcurl's default CURLOPT_MAXAGE_CONN) */
+/* An idle connection older than this is closed, not reused (libcurl's CURLOPT_MAXAGE_CONN
+ * default): a NAT or load balancer may have forgotten it without telling either end. */
+#define MAX_IDLE_MS     118000
 #define INLINE_BODY     (16 * 1024) /* a body up to this goes out with the head */
 #define MAX_HEADER_LINE 8192
 
