@@ -103,23 +103,9 @@ RUN apt-get update \
 # engine off for a CLI that differs; the build says which it will be, and with
 # AWSCLI_MODELS_CHECK=require refuses to build an image whose native engine would be off.
 # The verdict stays in the image: /usr/local/share/awscli-mcp/cli-models-check.txt.
-COPY src/engine/models.sha256 docker/check-cli-models /usr/local/share/awscli-mcp/
-RUN set -eu; \
-    cd /usr/local/share/awscli-mcp; \
-    case "$AWSCLI_MODELS_CHECK" in warn|require) ;; \
-      *) echo "AWSCLI_MODELS_CHECK must be warn or require, not '$AWSCLI_MODELS_CHECK'" >&2; exit 1 ;; \
-    esac; \
-    if [ "$AWSCLI_SOURCE" = none ]; then \
-      if command -v aws >/dev/null; then echo "AWSCLI_SOURCE=none, but there is an aws" >&2; exit 1; fi; \
-      echo "no AWS CLI: the native engine only (AWSCLI_MCP_ENGINE=native); commands it cannot run exactly are refused" >cli-models-check.txt; \
-    else \
-      aws --version 2>&1 | grep -q '^aws-cli/2\.'; \
-      if ! ./check-cli-models models.sha256 aws >cli-models-check.txt \
-         && [ "$AWSCLI_MODELS_CHECK" = require ]; then \
-        cat cli-models-check.txt; echo "AWSCLI_MODELS_CHECK=require: stopping" >&2; exit 1; \
-      fi; \
-    fi; \
-    echo "==== awscli-mcp image (AWSCLI_SOURCE=$AWSCLI_SOURCE): $(cat cli-models-check.txt) ===="
+COPY src/engine/models.sha256 docker/check-cli-models docker/image-engine-check \
+     /usr/local/share/awscli-mcp/
+RUN /usr/local/share/awscli-mcp/image-engine-check "$AWSCLI_SOURCE" "$AWSCLI_MODELS_CHECK"
 COPY --from=build /build/awscli-mcp /usr/local/bin/awscli-mcp
 # Lambda's file system is read-only except /tmp: the AWS CLI writes its caches under $HOME.
 ENV HOME=/tmp

@@ -6,7 +6,10 @@
 # missing, a file only compressed, a newer API version directory (differ), a venv reached
 # directly and through /usr/bin/env (match), a venv with a second, changed copy (differ), and
 # programs with no models at all. Both implementations must give the same verdict and name
-# the same difference. Prints the check's mean cost (not asserted). Ends with "N passed, N failed".
+# the same difference. Then docker/image-engine-check, the Dockerfile's step: on, off under
+# AWSCLI_MODELS_CHECK=warn, a stopped build under require, AWSCLI_SOURCE=none with and
+# without an aws, a v1, a bad argument. Prints the check's mean cost (not asserted). Ends with
+# "N passed, N failed".
 # ctest-timeout: 120
 set -uo pipefail
 src=${SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -135,6 +138,56 @@ case_ a_program_without_models /bin/true differ "no botocore models found for th
 printf '#!/bin/sh\nexec /usr/bin/aws "$@"\n' >"$tmp/wrapper"
 chmod +x "$tmp/wrapper"
 case_ shell_wrapper_not_guessed "$tmp/wrapper" differ "no botocore models found"
+
+# ---- The image build's verdict (docker/image-engine-check, as the Dockerfile runs it) ----
+share=$tmp/share
+mkdir -p "$share" "$tmp/tools"
+cp "$src/docker/image-engine-check" "$script" "$sums" "$share/"
+for t in dirname cat; do ln -s "$(command -v "$t")" "$tmp/tools/$t"; done
+# A CLI whose "python3" only answers --version, so that no real CLI starts.
+fake=$tmp/fakecli
+mkdir -p "$fake/bin"
+printf '#!/bin/sh\necho "aws-cli/2.9.19 Python/3.11.2 Linux/6 source/x86_64.debian.12 prompt/off"\n' \
+  >"$fake/bin/python3"
+printf '#!%s\nimport awscli.clidriver\n' "$fake/bin/python3" >"$fake/bin/aws"
+chmod +x "$fake/bin/python3" "$fake/bin/aws"
+copy_models "$fake/lib/python3.11/site-packages/awscli/botocore/data"
+printf '__version__ = "2.9.19"\n' >"$fake/lib/python3.11/site-packages/awscli/__init__.py"
+verdict() { # name want-exit want-text path source mode
+  local out rc
+  rm -f "$tmp/out/cli-models-check.txt"
+  mkdir -p "$tmp/out"
+  out=$(PATH=$4 "$share/image-engine-check" "$5" "$6" "$tmp/out" 2>&1)
+  rc=$?
+  if [ "$rc" -eq "$2" ] && [[ $out == *"$3"* ]]; then
+    ok "image verdict, $1"
+  else
+    bad "image verdict, $1: want exit $2 and '$3'; got ($rc) $out"
+  fi
+}
+verdict "matching CLI: on" 0 "==== awscli-mcp image (AWSCLI_SOURCE=debian): native engine ON: the AWS CLI at aws (2.9.19)" \
+  "$fake/bin:/usr/bin:/bin" debian warn
+if grep -q "^native engine ON" "$tmp/out/cli-models-check.txt"; then
+  ok "image verdict: the file the image keeps says the same"
+else
+  bad "image verdict file: $(cat "$tmp/out/cli-models-check.txt" 2>&1)"
+fi
+printf 'x' >>"$fake/lib/python3.11/site-packages/awscli/botocore/data/logs/2014-03-28/paginators-1.json"
+verdict "other models, warn: the build goes on, engine off" 0 \
+  "native engine OFF: the AWS CLI at aws (2.9.19) has other models than the native engine's tables (AWS CLI 2.9.19): logs/2014-03-28/paginators-1.json differs" \
+  "$fake/bin:/usr/bin:/bin" official warn
+verdict "other models, require: the build stops" 1 \
+  "AWSCLI_MODELS_CHECK=require: the native engine would be off" "$fake/bin:/usr/bin:/bin" official require
+verdict "none: no CLI, native only" 0 \
+  "==== awscli-mcp image (AWSCLI_SOURCE=none): no AWS CLI: the native engine only (AWSCLI_MCP_ENGINE=native)" \
+  "$tmp/tools" none warn
+verdict "none, but an aws is there: stops" 1 "AWSCLI_SOURCE=none, but there is an aws" \
+  "$tmp/tools:$fake/bin" none warn
+verdict "a bad AWSCLI_MODELS_CHECK: stops" 1 "must be warn or require, not 'strict'" \
+  "$fake/bin:/usr/bin:/bin" debian strict
+printf '#!/bin/sh\necho "aws-cli/1.29.0 Python/3.11"\n' >"$fake/bin/python3"
+verdict "a v1 CLI: stops" 1 "the AWS CLI is not v2: aws-cli/1.29.0" "$fake/bin:/usr/bin:/bin" debian warn
+verdict "no CLI where one was asked for: stops" 1 "the AWS CLI does not run" "$tmp/tools" debian warn
 
 # ---- Cost (reported, not asserted) ----
 "$helper" /usr/bin/aws 100 2>"$tmp/cost" >/dev/null
