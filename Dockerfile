@@ -4,19 +4,26 @@
 #   buildah bud --platform linux/arm64 --format docker -t awscli-mcp .
 #
 # Build arguments:
-#   AWSCLI_SOURCE   official (default): AWS's own AWS CLI v2 installer for the target
-#                   architecture, pinned by AWSCLI_VERSION and verified with the AWS CLI team's
-#                   PGP key (docker/aws-cli-team.asc, fingerprint AWSCLI_PGP_FINGERPRINT) and,
-#                   when AWSCLI_SHA256 is set, that SHA-256 too.
-#                   debian: Debian's `awscli` package (AWS CLI 2.9.19), for builds without
-#                   internet access beyond Debian's mirrors.
+#   AWSCLI_SOURCE   debian (default): Debian's `awscli` package (AWS CLI 2.9.19), the CLI the
+#                   native engine's model tables were generated from, so the native engine
+#                   answers the default commands (docs/engine.md); verified by apt against
+#                   Debian's archive keys.
+#                   official: AWS's own AWS CLI v2 installer for the target architecture,
+#                   pinned by AWSCLI_VERSION and verified with the AWS CLI team's PGP key
+#                   (docker/aws-cli-team.asc, fingerprint AWSCLI_PGP_FINGERPRINT) and, when
+#                   AWSCLI_SHA256 is set, that SHA-256 too. Its models differ from the tables,
+#                   so the native engine stays off and every command runs this CLI.
+#                   none: no AWS CLI; the native engine only (AWSCLI_MCP_ENGINE=native).
 #   AWSCLI_VERSION  the official installer's version.
+#   AWSCLI_MODELS_CHECK  warn (default): the build prints whether the image's CLI has the
+#                   models of the native engine's tables (native engine on or off in `auto`);
+#                   require: a difference fails the build.
 #   TARGETARCH      amd64 or arm64; set by BuildKit and buildah from --platform.
 #
 # The image's entrypoint is the server with no mode argument: Lambda sets
 # AWS_LAMBDA_RUNTIME_API, which selects the `lambda` mode (docs/lambda.md).
 
-ARG AWSCLI_SOURCE=official
+ARG AWSCLI_SOURCE=debian
 ARG DEBIAN_IMAGE=docker.io/library/debian:bookworm-slim
 
 # ---- Build: the server, release flags, no tests ----
@@ -70,14 +77,20 @@ FROM ${DEBIAN_IMAGE} AS awscli-official
 COPY --from=awscli-download /usr/local/aws-cli /usr/local/aws-cli
 RUN ln -s /usr/local/aws-cli/v2/current/bin/aws /usr/local/bin/aws
 
-# ---- AWS CLI v2, Debian's package (offline builds) ----
+# ---- AWS CLI v2, Debian's package: the CLI the native engine's tables describe ----
 FROM ${DEBIAN_IMAGE} AS awscli-debian
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends awscli \
  && rm -rf /var/lib/apt/lists/* /usr/share/doc/* /usr/share/man/*
 
+# ---- No AWS CLI: the native engine answers what it can, and refuses the rest ----
+FROM ${DEBIAN_IMAGE} AS awscli-none
+ENV AWSCLI_MCP_ENGINE=native
+
 # ---- Runtime ----
 FROM awscli-${AWSCLI_SOURCE} AS runtime
+ARG AWSCLI_SOURCE
+ARG AWSCLI_MODELS_CHECK=warn
 # libssl3 (TLS of the HTTPS client, libcrypto for SigV4) and libmicrohttpd12 (`serve`) are
 # loaded at run time by the modes that use them; libjansson4 and libexpat1 (the native
 # engine's XML replies) are linked. The Lambda Runtime API is plain HTTP on 127.0.0.1, spoken
@@ -85,8 +98,15 @@ FROM awscli-${AWSCLI_SOURCE} AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       ca-certificates libjansson4 libexpat1 libssl3 libmicrohttpd12 \
- && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log \
- && aws --version 2>&1 | grep -q '^aws-cli/2\.'
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log
+# Does the image's CLI have the models the native engine's tables were made from? The server
+# checks again at run time (engine_cli_models_check) and, in `auto` mode, keeps the native
+# engine off for a CLI that differs; the build says which it will be, and with
+# AWSCLI_MODELS_CHECK=require refuses to build an image whose native engine would be off.
+# The verdict stays in the image: /usr/local/share/awscli-mcp/cli-models-check.txt.
+COPY src/engine/models.sha256 docker/check-cli-models docker/image-engine-check \
+     /usr/local/share/awscli-mcp/
+RUN /usr/local/share/awscli-mcp/image-engine-check "$AWSCLI_SOURCE" "$AWSCLI_MODELS_CHECK"
 COPY --from=build /build/awscli-mcp /usr/local/bin/awscli-mcp
 # Lambda's file system is read-only except /tmp: the AWS CLI writes its caches under $HOME.
 ENV HOME=/tmp

@@ -38,8 +38,9 @@ run:
 test: deps
 	scripts/run-tests $(BUILD) $(ASAN_BUILD)
 
-# Builds the container image with buildah (AWS CLI from Debian's package, no registry needed)
-# and tests the image's own binary and CLI through the Lambda harness (docs/deploy.md).
+# Builds the container images with buildah (with Debian's AWS CLI, and without a CLI; no
+# registry needed) and tests each image's own binary (and CLI) through the Lambda harness
+# (docs/deploy.md).
 test-image:
 	scripts/install-deps --image
 	scripts/test-image

@@ -59,8 +59,8 @@ status=$?
 check "docker: exits 0" test $status -eq 0
 check "account from sts get-caller-identity" has "aws sts get-caller-identity --query Account --output text --region ap-northeast-1"
 check "missing repository is created, with scan on push" has "aws ecr create-repository --region ap-northeast-1 --repository-name awscli-mcp --image-scanning-configuration scanOnPush=true"
-check "buildx builds linux/arm64, single-architecture (no provenance), both tags" \
-  has "docker buildx build --platform linux/arm64 --build-arg TARGETARCH=arm64 --build-arg AWSCLI_SOURCE=official -t 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/awscli-mcp:v1.2.3 -t 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/awscli-mcp:latest --provenance=false --load ."
+check "buildx builds linux/arm64 with Debian's AWS CLI (the default), single-architecture (no provenance), both tags" \
+  has "docker buildx build --platform linux/arm64 --build-arg TARGETARCH=arm64 --build-arg AWSCLI_SOURCE=debian -t 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/awscli-mcp:v1.2.3 -t 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/awscli-mcp:latest --provenance=false --load ."
 check "login with the ECR password on stdin" has "docker login --username AWS --password-stdin 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com stdin=fake-ecr-password"
 check "pushes the tag" has "docker push 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/awscli-mcp:v1.2.3"
 check "pushes latest" has "docker push 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/awscli-mcp:latest"
@@ -68,15 +68,23 @@ check "says what to deploy" grep -q 'terraform apply -var image_tag=v1.2.3 .*arc
 
 # 2. buildah, repository present, x86_64, explicit account and repository.
 run FAKE_REPO_EXISTS=1 BUILDER=buildah scripts/push-image --region us-west-2 --account 210987654321 \
-  --repository team/mcp --tag t1 --arch x86_64 --awscli-source debian
+  --repository team/mcp --tag t1 --arch x86_64 --awscli-source official
 status=$?
 check "buildah: exits 0" test $status -eq 0
 check "existing repository is not created again" hasnt "create-repository"
 check "no STS call with --account" hasnt "sts get-caller-identity"
-check "buildah builds linux/amd64 with Debian's AWS CLI" \
-  has "buildah bud --platform linux/amd64 --build-arg TARGETARCH=amd64 --build-arg AWSCLI_SOURCE=debian -t 210987654321.dkr.ecr.us-west-2.amazonaws.com/team/mcp:t1"
+check "buildah builds linux/amd64 with AWS's installer" \
+  has "buildah bud --platform linux/amd64 --build-arg TARGETARCH=amd64 --build-arg AWSCLI_SOURCE=official -t 210987654321.dkr.ecr.us-west-2.amazonaws.com/team/mcp:t1"
 check "buildah pushes to the registry" has "buildah push 210987654321.dkr.ecr.us-west-2.amazonaws.com/team/mcp:t1 docker://210987654321.dkr.ecr.us-west-2.amazonaws.com/team/mcp:t1"
 check "x86_64 is named as Lambda names it" grep -q 'architectures = \["x86_64"\]' "$tmp/out"
+
+# 2b. The image without the AWS CLI (the native engine only).
+run FAKE_REPO_EXISTS=1 BUILDER=buildah scripts/push-image --region us-west-2 --account 210987654321 \
+  --tag t2 --awscli-source none
+status=$?
+check "none: exits 0" test $status -eq 0
+check "buildah builds the image without the AWS CLI" \
+  has "buildah bud --platform linux/arm64 --build-arg TARGETARCH=arm64 --build-arg AWSCLI_SOURCE=none -t 210987654321.dkr.ecr.us-west-2.amazonaws.com/awscli-mcp:t2"
 
 # 3. Bad input stops before any build or AWS call that changes something.
 for bad in "--arch sparc" "--repository Bad_Name" "--tag bad:tag" "--account 12" "--bogus" \

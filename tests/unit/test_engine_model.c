@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "engine/cli_models.h"
 #include "engine/model.h"
 
 TEST(cli_version_recorded)
@@ -96,6 +97,20 @@ TEST(paginators)
     CHECK(!op->paginator->result_key[2]);
     CHECK_STR(op->result_wrapper, "DescribeAlarmsResult");
     CHECK(!model_operation_find(cw, "get-dashboard")->paginator);
+}
+
+/* Every model file the generator read is recorded with a SHA-256, for engine_cli_models_check. */
+TEST(model_files_recorded)
+{
+    int n = 0;
+    for (const struct model_file *f = model_files; f->path; f++, n++) {
+        CHECK(f->path[0] != '/' && strstr(f->path, ".json") != NULL);
+        CHECK_INT((int)strlen(f->sha256), 64);
+        CHECK_INT((int)strspn(f->sha256, "0123456789abcdef"), 64);
+    }
+    CHECK_INT(n, 6);
+    CHECK_STR(model_files[0].path, "logs/2014-03-28/service-2.json");
+    CHECK_STR(model_files[5].path, "sts/2011-06-15/paginators-1.json");
 }
 
 CHECK_MAIN
