@@ -50,7 +50,7 @@ def attack_commands():
 
 
 def stdio(n):
-    env = dict(os.environ, AWSCLI_MCP_AWS_CLI=FAKE, AWSCLI_MCP_LOG_LEVEL="off")
+    env = dict(os.environ, AWSCLI_MCP_AWS_CLI=FAKE, AWSCLI_MCP_ENGINE="cli", AWSCLI_MCP_LOG_LEVEL="off")
     p = subprocess.Popen([BIN, "stdio"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL, env=env)
     attacks = attack_commands()
@@ -115,7 +115,7 @@ def wrk(secs):
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
-    env = dict(os.environ, AWSCLI_MCP_AWS_CLI=FAKE, AWSCLI_MCP_LOG_LEVEL="warn")
+    env = dict(os.environ, AWSCLI_MCP_AWS_CLI=FAKE, AWSCLI_MCP_ENGINE="cli", AWSCLI_MCP_LOG_LEVEL="warn")
     srv = subprocess.Popen([BIN, "serve", "--listen", "127.0.0.1:%d" % port], env=env,
                            stderr=subprocess.DEVNULL)
     for _ in range(200):

@@ -52,8 +52,9 @@ def phase(program, expect, runs):
     direct_env = dict(base, HOME=home, AWS_PAGER="", AWS_CLI_AUTO_PROMPT="off")
     direct_argv = [program] + command.split() + ["--no-cli-pager", "--output", "json",
                                                  "--endpoint-url", endpoint]
+    # --engine cli: this measures what the server adds around the CLI process.
     server_env = dict(base, AWSCLI_MCP_AWS_CLI=program, AWSCLI_MCP_ENDPOINT_URL=endpoint,
-                      AWSCLI_MCP_LOG_LEVEL="warn", HOME=home)
+                      AWSCLI_MCP_ENGINE="cli", AWSCLI_MCP_LOG_LEVEL="warn", HOME=home)
     srv = subprocess.Popen([bin_, "stdio"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                            env=server_env)
 

@@ -30,6 +30,7 @@ enum {
     OPT_MAX_CLI_MEMORY,
     OPT_ALLOW,
     OPT_DENY,
+    OPT_ENGINE,
     OPT_AUDIT,
     OPT_ORIGINS,
     OPT_MAX_BODY,
@@ -74,6 +75,8 @@ static const struct option_def options[] = {
      "extra service:operation-glob allowed"},
     {"--deny", "AWSCLI_MCP_DENY", OPT_DENY, TOOL_MODES, "PATTERNS",
      "service:operation-glob refused"},
+    {"--engine", "AWSCLI_MCP_ENGINE", OPT_ENGINE, TOOL_MODES, "auto|native|cli",
+     "auto = native engine where exact, else the CLI (auto)"},
     {"--audit", "AWSCLI_MCP_AUDIT", OPT_AUDIT, TOOL_MODES, "on|off",
      "one audit line per call, at any log level (on)"},
     {"--allowed-origins", "AWSCLI_MCP_ALLOWED_ORIGINS", OPT_ORIGINS, HTTP_MODES, "LIST",
@@ -113,6 +116,14 @@ static const char *const mode_names[] = {[MODE_SERVE] = "serve",
 const char *config_mode_name(enum mode m)
 {
     return (size_t)m < ARRAY_SIZE(mode_names) && mode_names[m] ? mode_names[m] : "";
+}
+
+static const char *const engine_names[] = {
+    [CONFIG_ENGINE_AUTO] = "auto", [CONFIG_ENGINE_NATIVE] = "native", [CONFIG_ENGINE_CLI] = "cli"};
+
+const char *config_engine_name(enum config_engine x)
+{
+    return (size_t)x < ARRAY_SIZE(engine_names) ? engine_names[x] : "";
 }
 
 /* "serve, stdio and lambda" for a mode mask. */
@@ -357,6 +368,17 @@ static int apply(struct config *c, int id, const char *name, const char *v, stru
             return -1;
         *(id == OPT_ALLOW ? &c->allow : &c->deny) = v;
         return 0;
+    case OPT_ENGINE:
+        for (size_t k = 0; k < ARRAY_SIZE(engine_names); k++) {
+            if (strcasecmp(v, engine_names[k]) == 0) {
+                c->engine = (enum config_engine)k;
+                return 0;
+            }
+        }
+        return err_set(e, ERR_INVALID_PARAMS,
+                       "%s: '%s' is not auto, native or cli (auto: the native engine where it "
+                       "reproduces the AWS CLI exactly, else the CLI)",
+                       name, v);
     case OPT_AUDIT:
         if (strcasecmp(v, "on") != 0 && strcasecmp(v, "off") != 0)
             return err_set(e, ERR_INVALID_PARAMS, "%s: '%s' is not on or off", name, v);
@@ -479,6 +501,7 @@ int config_load(struct config *c, int argc, char **argv, struct err *e)
     c->max_concurrent = (int)(cpu_count() * 2);
     c->max_cli_memory_mb = CONFIG_DEFAULT_CLI_MEMORY_MB;
     c->max_body_bytes = CAP_HTTP_BODY;
+    c->engine = CONFIG_ENGINE_AUTO;
     c->proxy_service = "lambda";
     c->log_level = LOG_INFO;
     c->audit = true;

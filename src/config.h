@@ -34,6 +34,13 @@ enum mode {
 #define CONFIG_MAX_PROXY_HEADERS       16
 #define CONFIG_DEFAULT_CLI_MEMORY_MB   512
 
+/*
+ * Who answers a run_aws_cli call (docs/engine.md, "Choosing the engine"). AUTO: the native
+ * engine where it reproduces the AWS CLI exactly, else the CLI. NATIVE: never the CLI (what
+ * the engine cannot run is refused; the CLI need not be installed). CLI: always the CLI.
+ */
+enum config_engine { CONFIG_ENGINE_AUTO = 0, CONFIG_ENGINE_NATIVE, CONFIG_ENGINE_CLI };
+
 struct config {
     enum mode mode;
 
@@ -51,6 +58,7 @@ struct config {
     int max_cli_memory_mb;    /* address space of each CLI process (RLIMIT_AS), 128..65536 */
     const char *allow;        /* comma/space separated service:operation-glob patterns */
     const char *deny;
+    enum config_engine engine; /* default CONFIG_ENGINE_AUTO */
 
     /* HTTP front (serve and lambda) */
     const char *auth_token;      /* bearer token; NULL = none */
@@ -83,5 +91,8 @@ void config_print_usage(FILE *f);
 
 /* The name of a mode as written on the command line ("serve"), or "" for the others. */
 const char *config_mode_name(enum mode m);
+
+/* The name of an engine choice as written in --engine ("auto", "native", "cli"). */
+const char *config_engine_name(enum config_engine x);
 
 #endif

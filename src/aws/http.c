@@ -403,6 +403,39 @@ out:
     return rc;
 }
 
+/* What a failed transfer ran into, told apart as the AWS CLI's errors tell them apart. */
+static enum aws_http_failure failure_kind(CURL *h, CURLcode cc, const struct aws_http_request *r)
+{
+    switch (cc) {
+    case CURLE_OK:
+        return AWS_HTTP_FAIL_NONE;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+        return AWS_HTTP_FAIL_CONNECT;
+    case CURLE_OPERATION_TIMEDOUT: {
+        curl_off_t sending = 0;
+        if (r->deadline_ms && r->deadline_ms - clock_mono_ms() <= 5)
+            return AWS_HTTP_FAIL_DEADLINE;
+        /* Past the connection (new or reused), the request was sent: a read timeout. */
+        curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &sending);
+        return sending ? AWS_HTTP_FAIL_READ_TIMEOUT : AWS_HTTP_FAIL_CONNECT_TIMEOUT;
+    }
+    case CURLE_GOT_NOTHING:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_PARTIAL_FILE:
+        return AWS_HTTP_FAIL_CLOSED;
+    case CURLE_ABORTED_BY_CALLBACK:
+        return r->cancel && atomic_load(r->cancel) ? AWS_HTTP_FAIL_CANCELLED : AWS_HTTP_FAIL_OTHER;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CONNECT_ERROR:
+        return AWS_HTTP_FAIL_TLS;
+    default:
+        return AWS_HTTP_FAIL_OTHER;
+    }
+}
+
 int aws_http_send(struct aws_http_client *c, const struct aws_http_request *r,
                   struct aws_http_response *resp, struct err *e)
 {
@@ -415,6 +448,7 @@ int aws_http_send(struct aws_http_client *c, const struct aws_http_request *r,
     struct xfer x = {r,     resp, r->max_response ? r->max_response : c->max_response, 0, false,
                      false, e};
 
+    resp->failure = AWS_HTTP_FAIL_OTHER;
     if (aws_url_parse(r->url, &u, e) < 0)
         return -1;
     if (strcmp(u.scheme, "http") == 0 && !aws_url_is_loopback(&u) && !r->allow_http)
@@ -424,9 +458,11 @@ int aws_http_send(struct aws_http_client *c, const struct aws_http_request *r,
     long timeout_ms = 0;
     if (r->deadline_ms) {
         long long left = r->deadline_ms - clock_mono_ms();
-        if (left <= 0)
+        if (left <= 0) {
+            resp->failure = AWS_HTTP_FAIL_DEADLINE;
             return err_set(e, ERR_INTERNAL, "%s %s: the deadline passed before sending", method,
                            r->url);
+        }
         timeout_ms = (long)left;
     }
     if (build_headers(r, &u, method, &hl, e) < 0)
@@ -446,10 +482,19 @@ int aws_http_send(struct aws_http_client *c, const struct aws_http_request *r,
     if (c->ca_bundle)
         curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_bundle);
     curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                     timeout_ms && timeout_ms < c->connect_timeout_ms ? timeout_ms
-                                                                      : c->connect_timeout_ms);
+    long connect_ms = r->connect_timeout_ms > 0   ? r->connect_timeout_ms
+                      : r->connect_timeout_ms < 0 ? 0
+                                                  : c->connect_timeout_ms;
+    if (timeout_ms && (!connect_ms || timeout_ms < connect_ms))
+        connect_ms = timeout_ms;
+    /* libcurl's 0 means its own default of 300 s: a day stands for "none" here. */
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms ? connect_ms : 86400000L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+    if (r->read_timeout_ms > 0) {
+        /* A read timeout as a socket's: less than a byte a second for that many seconds. */
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (r->read_timeout_ms + 999) / 1000);
+    }
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
@@ -472,6 +517,7 @@ int aws_http_send(struct aws_http_client *c, const struct aws_http_request *r,
     }
 
     CURLcode cc = curl_easy_perform(h);
+    resp->failure = failure_kind(h, cc, r);
     if (cc == CURLE_OK) {
         rc = 0;
     } else if (x.too_large) {

@@ -39,9 +39,23 @@ struct aws_http_options {
 
 struct aws_http_client;
 
+/* Why aws_http_send failed, for callers that report each kind in their own words. */
+enum aws_http_failure {
+    AWS_HTTP_FAIL_NONE = 0,
+    AWS_HTTP_FAIL_CONNECT,         /* DNS, or the TCP connection refused or unreachable */
+    AWS_HTTP_FAIL_CONNECT_TIMEOUT, /* no connection within the connect timeout */
+    AWS_HTTP_FAIL_READ_TIMEOUT,    /* no byte received for the read timeout */
+    AWS_HTTP_FAIL_CLOSED,          /* the connection closed (or reset) before a complete reply */
+    AWS_HTTP_FAIL_DEADLINE,        /* the request's deadline */
+    AWS_HTTP_FAIL_CANCELLED,       /* *cancel turned true */
+    AWS_HTTP_FAIL_TLS,             /* handshake or certificate */
+    AWS_HTTP_FAIL_OTHER,           /* a refused URL, a body over the bound, memory, ... */
+};
+
 struct aws_http_response {
-    long status;                /* 0 until a status line arrived */
-    struct aws_header *headers; /* owned; names as received */
+    enum aws_http_failure failure; /* set when aws_http_send fails */
+    long status;                   /* 0 until a status line arrived */
+    struct aws_header *headers;    /* owned; names as received */
     size_t n_headers;
     struct buf body; /* the body, unless the request streams it to on_body */
 };
@@ -59,7 +73,10 @@ struct aws_http_request {
     const void *body;
     size_t body_len;
     long long deadline_ms; /* CLOCK_MONOTONIC ms (clock_mono_ms); 0 = none */
-    size_t max_response;   /* 0 = the client's default */
+    /* Connect timeout: 0 = the client's, < 0 = none (the deadline only). Read timeout: > 0 =
+     * fail when no byte arrives for that long (whole seconds, rounded up), 0 = none. */
+    long connect_timeout_ms, read_timeout_ms;
+    size_t max_response; /* 0 = the client's default */
     /*
      * Streaming: when set, body bytes go here as they arrive instead of into resp->body; the
      * response's status and headers are complete by the first call. Return 0 to go on, -1 to

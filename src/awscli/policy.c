@@ -519,6 +519,25 @@ int policy_check(const struct policy *p, char *const *words, size_t n, struct er
                    p->nallow ? "; more in the tool description" : "");
 }
 
+int policy_command(char *const *words, size_t n, size_t *svc, size_t *op)
+{
+    size_t i = 0;
+
+    while (i < n && words[i][0] == '-')
+        if (skip_global(words, n, &i, "before the service", NULL) < 0)
+            return -1;
+    if (i >= n)
+        return -1;
+    *svc = i++;
+    while (i < n && words[i][0] == '-')
+        if (skip_global(words, n, &i, "between the service and the operation", NULL) < 0)
+            return -1;
+    if (i >= n)
+        return -1;
+    *op = i;
+    return 0;
+}
+
 bool policy_read_only(const struct policy *p)
 {
     return p && p->nallow == 0;

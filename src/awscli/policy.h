@@ -60,6 +60,13 @@ int policy_patterns_check(const char *list, const char *setting, struct err *e) 
  */
 int policy_check(const struct policy *p, char *const *words, size_t n, struct err *e) WUR;
 
+/*
+ * Where the service and the operation stand in words[0..n) (the global options before them
+ * stepped over as policy_check steps over them): 0 with *svc and *op set, or -1 when the words
+ * name no operation. Meant for words policy_check accepted.
+ */
+int policy_command(char *const *words, size_t n, size_t *svc, size_t *op) WUR;
+
 /* True while only the read-only default is in force (no ALLOW patterns): readOnlyHint. */
 bool policy_read_only(const struct policy *p);
 

@@ -26,9 +26,9 @@ int engine_handoff(struct err *e, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 struct engine_options {
     const char *endpoint_url; /* the server's --endpoint-url for every service; NULL = AWS's */
-    const char *aws_cli;      /* AWS CLI v2 for the credential sources only it serves; NULL = none */
-    size_t max_stdout;        /* stdout cap in bytes (the server's max_output_bytes) */
-    size_t max_stderr;        /* stderr cap in bytes (CAP_CLI_STDERR) */
+    const char *aws_cli; /* AWS CLI v2 for the credential sources only it serves; NULL = none */
+    size_t max_stdout;   /* stdout cap in bytes (the server's max_output_bytes) */
+    size_t max_stderr;   /* stderr cap in bytes (CAP_CLI_STDERR) */
 };
 
 struct engine;

@@ -52,9 +52,13 @@ void protocol_error_release(struct protocol_error *perr)
 }
 
 int protocol_error_text(const struct protocol_error *perr, const struct model_operation *op,
-                        struct buf *out)
+                        int max_retries, struct buf *out)
 {
-    return buf_addf(out, "\nAn error occurred (%s) when calling the %s operation: %s\n",
-                    perr->code ? perr->code : "Unknown", op->name,
+    char note[48] = "";
+
+    if (max_retries >= 0)
+        snprintf(note, sizeof(note), " (reached max retries: %d)", max_retries);
+    return buf_addf(out, "\nAn error occurred (%s) when calling the %s operation%s: %s\n",
+                    perr->code ? perr->code : "Unknown", op->name, note,
                     perr->message ? perr->message : "Unknown");
 }

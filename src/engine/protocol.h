@@ -50,9 +50,12 @@ int protocol_reply(const struct model_service *svc, const struct model_operation
                    struct protocol_error *perr, struct err *e) WUR;
 void protocol_error_release(struct protocol_error *perr);
 
-/* The CLI's stderr for a service error (exit 254), without retry details: appended to out. */
+/*
+ * The CLI's stderr for a service error (exit 254), appended to out. max_retries >= 0 adds
+ * botocore's " (reached max retries: N)" (the error came on the last attempt allowed).
+ */
 int protocol_error_text(const struct protocol_error *perr, const struct model_operation *op,
-                        struct buf *out) WUR;
+                        int max_retries, struct buf *out) WUR;
 
 /* The protocol-specific halves (proto_json.c, proto_query.c). */
 int proto_json_request(const struct model_service *svc, const struct model_operation *op,

@@ -28,6 +28,19 @@ int tool_result_add_text(struct tool_result *r, const char *text, size_t len)
     return json_array_append_new(r->content, block) < 0 ? -1 : 0;
 }
 
+int tool_result_add_image(struct tool_result *r, const char *mime_type, const char *base64,
+                          size_t len)
+{
+    json_t *block =
+        json_pack("{s:s, s:s%, s:s}", "type", "image", "data", base64, len, "mimeType", mime_type);
+
+    if (!block)
+        return -1;
+    if (!r->content)
+        r->content = json_array();
+    return json_array_append_new(r->content, block) < 0 ? -1 : 0;
+}
+
 int tool_result_text(struct tool_result *r, const char *text, bool is_error)
 {
     if (!text)

@@ -46,6 +46,13 @@ void tool_result_release(struct tool_result *r);
  * of memory.
  */
 int tool_result_add_text(struct tool_result *r, const char *text, size_t len) WUR;
+/*
+ * Appends one image block, {"type": "image", "data": base64, "mimeType": mime_type} (MCP
+ * ImageContent): `base64` is the image's bytes already in base64 (len bytes, copied), which
+ * the caller has checked. is_error is left as it is. Returns 0, or -1 when out of memory.
+ */
+int tool_result_add_image(struct tool_result *r, const char *mime_type, const char *base64,
+                          size_t len) WUR;
 /* Appends one text block (NULL text: an empty one) and sets is_error. Returns 0 or -1 (OOM). */
 int tool_result_text(struct tool_result *r, const char *text, bool is_error) WUR;
 

@@ -15,7 +15,9 @@
 #include "awscli/version.h"
 #include "buf.h"
 #include "clock.h"
+#include "engine/engine.h"
 #include "log.h"
+#include "tools/run_aws_cli_result.h"
 #include "alloc.h"
 #include "banned.h"
 
@@ -25,7 +27,8 @@
 struct rac {
     struct tool tool; /* first, so that a struct tool * is a struct rac * */
     const struct config *cfg;
-    char *aws_path;
+    char *aws_path;        /* NULL: no AWS CLI (--engine native without one) */
+    struct engine *engine; /* NULL: --engine cli */
     struct policy *policy;
     char *description;
     const char *home;
@@ -71,6 +74,58 @@ static int resolve_program(const char *name, const char *from, char **out, struc
     return *out ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
 }
 
+/* The policy allows the command whose picture the tool returns as an image. */
+static bool widget_image_allowed(const struct rac *t)
+{
+    char w0[] = "cloudwatch", w1[] = "get-metric-widget-image";
+    char *const words[] = {w0, w1};
+
+    return policy_check(t->policy, words, ARRAY_SIZE(words), NULL) == 0;
+}
+
+/*
+ * The AWS CLI, found at start: a missing CLI stops the program, except with --engine native,
+ * which needs none (the engine then lacks only the credential sources that only the CLI
+ * serves). Says in the log which engine answers.
+ */
+static int find_cli(struct rac *t, struct err *e)
+{
+    const struct config *cfg = t->cfg;
+    struct err ce = ERR_INIT;
+    json_t *f;
+
+    if (resolve_program(cfg->aws_cli ? cfg->aws_cli : "aws", cfg->aws_cli_from, &t->aws_path, &ce) <
+        0) {
+        if (cfg->engine != CONFIG_ENGINE_NATIVE || ce.code != ERR_INVALID_PARAMS) {
+            *e = ce;
+            return -1;
+        }
+        t->aws_path = NULL;
+    }
+    f = json_pack("{s:s, s:s?}", "engine", config_engine_name(cfg->engine), "awsCli", t->aws_path);
+    if (f && !t->aws_path)
+        json_object_set_new(f, "awsCliMissing", json_string(ce.msg));
+    log_event(LOG_INFO,
+              cfg->engine == CONFIG_ENGINE_NATIVE ? "engine: native only, the AWS CLI never runs"
+              : cfg->engine == CONFIG_ENGINE_CLI  ? "engine: the AWS CLI runs every command"
+                                                  : "engine: native where exact, else the AWS CLI",
+              f);
+    return 0;
+}
+
+static int start_engine(struct rac *t, struct err *e)
+{
+    struct engine_options o = {0};
+
+    if (t->cfg->engine == CONFIG_ENGINE_CLI)
+        return 0;
+    o.endpoint_url = t->cfg->endpoint_url;
+    o.aws_cli = t->aws_path;
+    o.max_stdout = t->cfg->max_output_bytes;
+    o.max_stderr = CAP_CLI_STDERR;
+    return engine_new(&o, &t->engine, e);
+}
+
 static char *build_description(const struct rac *t)
 {
     struct buf b = BUF_INIT(0);
@@ -80,7 +135,18 @@ static char *build_description(const struct rac *t)
     rc |= buf_adds(&b, "Runs one AWS CLI v2 command and returns what it prints (JSON unless "
                        "the command picks another --output). Write the command as on a shell "
                        "line, with or without the leading 'aws', e.g. "
-                       "\"logs describe-log-groups\".\n\n");
+                       "\"logs describe-log-groups\".\n");
+    if (t->cfg->engine == CONFIG_ENGINE_NATIVE)
+        rc |= buf_adds(&b, "This server has no AWS CLI: its native engine answers the commands "
+                           "it reproduces exactly (CloudWatch Logs and Metrics reads, sts "
+                           "get-caller-identity) with the output the AWS CLI would print, and "
+                           "refuses the others, saying why.\n");
+    else if (t->engine)
+        rc |= buf_adds(&b, "Commands the server reproduces exactly (CloudWatch Logs and Metrics "
+                           "reads, sts get-caller-identity) are answered in-process, without "
+                           "starting the AWS CLI, with the output the CLI would print; "
+                           "structuredContent.engine says which ran.\n");
+    rc |= buf_adds(&b, "\n");
     rc |= buf_addf(&b, "%s\n\n", summary && *summary ? summary : "Allowed: nothing.");
     rc |= buf_adds(
         &b, "Rules:\n"
@@ -93,9 +159,18 @@ static char *build_description(const struct rac *t)
                    "with --query, --max-items, --limit, a narrow --start-time/--end-time "
                    "window and --filter-pattern.\n",
                    t->cfg->max_output_bytes);
-    rc |= buf_addf(
-        &b, "- A command is stopped after %d s, or when it needs more than %d MiB of memory.\n\n",
-        t->cfg->timeout_s, t->cfg->max_cli_memory_mb);
+    if (t->aws_path)
+        rc |= buf_addf(&b,
+                       "- A command is stopped after %d s, or when the AWS CLI needs more than "
+                       "%d MiB of memory.\n",
+                       t->cfg->timeout_s, t->cfg->max_cli_memory_mb);
+    else
+        rc |= buf_addf(&b, "- A command is stopped after %d s.\n", t->cfg->timeout_s);
+    if (widget_image_allowed(t))
+        rc |= buf_adds(&b, "- cloudwatch get-metric-widget-image also returns the graph as a PNG "
+                           "image (MCP image content) beside the JSON, with the default JSON "
+                           "output and no --query.\n");
+    rc |= buf_adds(&b, "\n");
     rc |= buf_adds(
         &b, "Examples:\n"
             "  logs describe-log-groups --log-group-name-prefix /aws/lambda/ --query "
@@ -132,16 +207,21 @@ static json_t *input_schema_new(void)
 static json_t *output_schema_new(void)
 {
     return json_pack(
-        "{s:s, s:{s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:i, s:s}},"
-        " s:[s,s,s,s,s], s:b}",
+        "{s:s, s:{s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:i, s:s},"
+        " s:{s:s, s:[s,s], s:s}}, s:[s,s,s,s,s,s], s:b}",
         "type", "object", "properties", "exitCode", "type", "integer", "description",
-        "Exit status of the CLI (0 = success; 128+N when stopped by signal N)", "stdout", "type",
-        "string", "description", "What the CLI printed on stdout (cut at the cap)", "stderr",
-        "type", "string", "description", "What the CLI printed on stderr (cut)", "truncated",
-        "type", "boolean", "description", "true when stdout or stderr was cut at the size cap",
-        "durationMs", "type", "integer", "minimum", 0, "description",
-        "Wall time of the CLI process in milliseconds", "required", "exitCode", "stdout", "stderr",
-        "truncated", "durationMs", "additionalProperties", 0);
+        "Exit status of the command as the AWS CLI gives it (0 = success; 128+N when the CLI "
+        "was stopped by signal N)",
+        "stdout", "type", "string", "description",
+        "What the command printed on stdout (cut at the cap)", "stderr", "type", "string",
+        "description", "What the command printed on stderr (cut)", "truncated", "type", "boolean",
+        "description", "true when stdout or stderr was cut at the size cap", "durationMs", "type",
+        "integer", "minimum", 0, "description", "Wall time of the command in milliseconds",
+        "engine", "type", "string", "enum", RAC_ENGINE_NATIVE, RAC_ENGINE_CLI, "description",
+        "Who answered: native (in-process, the bytes the AWS CLI would print) or cli (the AWS "
+        "CLI ran)",
+        "required", "exitCode", "stdout", "stderr", "truncated", "durationMs", "engine",
+        "additionalProperties", 0);
 }
 
 static int call(const struct tool *tool, const struct tool_ctx *ctx, json_t *args,
@@ -158,8 +238,7 @@ int run_aws_cli_new(const struct config *cfg, struct tool **out, struct err *e)
     t->cfg = cfg;
     atomic_init(&t->running, 0);
     atomic_init(&t->v1_warned, false);
-    if (resolve_program(cfg->aws_cli ? cfg->aws_cli : "aws", cfg->aws_cli_from, &t->aws_path, e) <
-        0)
+    if (find_cli(t, e) < 0 || start_engine(t, e) < 0)
         goto fail;
     if (policy_new(&t->policy, cfg->allow, cfg->deny, e) < 0)
         goto fail;
@@ -203,6 +282,7 @@ void run_aws_cli_free(struct tool *tool)
     json_decref(t->tool.annotations);
     if (t->policy)
         policy_free(t->policy);
+    engine_free(t->engine);
     free(t->aws_path);
     free(t->description);
     free(t->config_file_env);
@@ -255,33 +335,52 @@ static json_t *strings_json(const char *const *v, size_t n)
     return a;
 }
 
+/* One command on its way through prepare, run and report. */
+struct job {
+    json_t *command; /* the "command" argument (borrowed), for the audit line */
+    struct argv_words words;
+    struct cli_env env;
+    const char **argv;
+    long long deadline;
+    bool deadline_ours; /* the deadline is AWSCLI_MCP_TIMEOUT_S, not the request's */
+    bool counted;       /* counted in t->running */
+    bool ran;           /* res is initialised */
+    const char *engine; /* RAC_ENGINE_NATIVE or RAC_ENGINE_CLI once one was chosen; else NULL */
+    char handoff[256];  /* why the native engine handed the command over; "" = it did not */
+    struct runner_result res;
+};
+
 /*
  * Writes the audit line (log_audit: whatever the log level). What was asked, the first that is
- * given: `argv` as run, the split `words`, or the `command` string itself (a borrowed JSON
- * string, for calls refused before the words existed). `res` is NULL when nothing ran;
- * `outcome` is one of ok, failed, timeout, cancelled, memory, refused, busy, invalid, error.
+ * known: `argv` as run by the CLI, the split `words` (the native engine's input, or a command
+ * refused after splitting), or the `command` string itself (refused before the words existed).
+ * `res` is NULL when nothing ran; `outcome` is one of ok, failed, timeout, cancelled, memory,
+ * refused, busy, invalid, error.
  */
-static void audit(const struct tool_ctx *ctx, const char *outcome, const char *reason,
-                  json_t *command, const struct argv_words *words, const char *const *argv,
-                  const struct runner_result *res)
+static void audit(const struct tool_ctx *ctx, const struct job *j, const char *outcome,
+                  const char *reason, const struct runner_result *res)
 {
     json_t *f = json_pack("{s:s, s:s}", "tool", RUN_AWS_CLI_NAME, "outcome", outcome);
 
     if (!f)
         return;
     json_object_set_new(f, "caller", ctx && ctx->caller ? json_string(ctx->caller) : json_null());
-    if (argv) {
+    if (j->engine)
+        json_object_set_new(f, "engine", json_string(j->engine));
+    if (j->argv) {
         size_t n = 0;
-        while (argv[n])
+        while (j->argv[n])
             n++;
-        json_object_set_new(f, "argv", strings_json(argv, n));
-    } else if (words && words->v) {
-        json_object_set_new(f, "words", strings_json((const char *const *)words->v, words->n));
-    } else if (json_is_string(command)) {
-        json_object_set(f, "command", command);
+        json_object_set_new(f, "argv", strings_json(j->argv, n));
+    } else if (j->words.v && j->words.n) {
+        json_object_set_new(f, "words", strings_json((const char *const *)j->words.v, j->words.n));
+    } else if (json_is_string(j->command)) {
+        json_object_set(f, "command", j->command);
     }
     if (reason)
         json_object_set_new(f, "reason", json_string(reason));
+    if (j->handoff[0] && reason != j->handoff)
+        json_object_set_new(f, "handoff", json_string(j->handoff));
     if (res) {
         json_object_set_new(f, "exitCode", json_integer(res->exit_code));
         json_object_set_new(f, "stdoutBytes", json_integer((json_int_t)res->stdout_bytes));
@@ -291,126 +390,10 @@ static void audit(const struct tool_ctx *ctx, const char *outcome, const char *r
         json_object_set_new(f, "timedOut", json_boolean(res->timed_out));
         json_object_set_new(f, "cancelled", json_boolean(res->cancelled));
         json_object_set_new(f, "durationMs", json_integer(res->duration_ms));
-        json_object_set_new(f, "maxRssKiB", json_integer(res->max_rss_kb));
+        if (j->argv) /* a process ran (the native engine has no resident size of its own) */
+            json_object_set_new(f, "maxRssKiB", json_integer(res->max_rss_kb));
     }
     log_audit(f);
-}
-
-static int add_textv(struct tool_result *r, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
-static int add_textv(struct tool_result *r, const char *fmt, va_list ap)
-{
-    char *s = NULL;
-    int n = vasprintf(&s, fmt, ap);
-
-    if (n < 0)
-        return -1;
-    n = tool_result_add_text(r, s, (size_t)n);
-    free(s);
-    return n;
-}
-
-static int add_textf(struct tool_result *r, const char *fmt, ...) PRINTF_LIKE(2, 3);
-static int add_textf(struct tool_result *r, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = add_textv(r, fmt, ap);
-    va_end(ap);
-    return n;
-}
-
-static size_t trim_len(const char *s, size_t n)
-{
-    while (n && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\r' || s[n - 1] == '\t'))
-        n--;
-    return n;
-}
-
-/* Fills r from a finished run. */
-static int result_build(const struct rac *t, const struct runner_result *res, bool deadline_is_ours,
-                        struct tool_result *r)
-{
-    bool ok = res->exit_code == 0 && !res->timed_out && !res->cancelled;
-    bool cut = res->stdout_truncated || res->stderr_truncated;
-    json_t *sout = json_stringn(res->out.p, res->out.len);
-    json_t *serr = json_stringn(res->err.p, res->err.len);
-    size_t elen = trim_len(res->err.p, res->err.len);
-
-    if (!sout || !serr) {
-        json_decref(sout);
-        json_decref(serr);
-        return -1;
-    }
-    r->structured = json_pack("{s:i, s:o, s:o, s:b, s:I}", "exitCode", res->exit_code, "stdout",
-                              sout, "stderr", serr, "truncated", cut, "durationMs",
-                              (json_int_t)(res->duration_ms < 0 ? 0 : res->duration_ms));
-    if (!r->structured)
-        return -1;
-    r->is_error = !ok;
-
-    if (res->cancelled) {
-        if (add_textf(r, "The call was cancelled; the AWS CLI was stopped after %lld ms.",
-                      res->duration_ms) < 0)
-            return -1;
-    } else if (res->memory_limited) {
-        if (add_textf(r, RUNNER_MEMORY_ADVICE, t->cfg->max_cli_memory_mb, res->exit_code) < 0)
-            return -1;
-    } else if (res->timed_out) {
-        if (deadline_is_ours) {
-            if (add_textf(r,
-                          "The command did not finish within %d s (AWSCLI_MCP_TIMEOUT_S) and "
-                          "was stopped. Ask for less: a shorter --start-time/--end-time window, "
-                          "--max-items, --limit, or --filter-pattern.",
-                          t->cfg->timeout_s) < 0)
-                return -1;
-        } else if (add_textf(r,
-                             "The command was stopped after %lld ms because the request's "
-                             "deadline arrived. Ask for less: a shorter time window, "
-                             "--max-items, --limit, or --filter-pattern.",
-                             res->duration_ms) < 0) {
-            return -1;
-        }
-        if (elen && tool_result_add_text(r, res->err.p, elen) < 0)
-            return -1;
-    } else if (ok) {
-        if (tool_result_add_text(r, res->out.p, res->out.len) < 0)
-            return -1;
-    } else if (awscli_v1_failure(res->exit_code, res->err.p, res->err.len)) {
-        if (add_textf(r,
-                      "The AWS CLI at %s is version 1; awscli-mcp needs AWS CLI v2. The server's "
-                      "operator must set --aws-cli or AWSCLI_MCP_AWS_CLI to an AWS CLI v2 "
-                      "program (for example /usr/bin/aws). Retrying will not help.",
-                      t->aws_path) < 0)
-            return -1;
-    } else {
-        /* The CLI explains its failures on stderr; show that first, then the status. */
-        if (elen) {
-            if (add_textf(r, "%.*s\n(aws exited with status %d)", (int)elen, res->err.p,
-                          res->exit_code) < 0)
-                return -1;
-        } else if (add_textf(r, "aws exited with status %d and printed no error message.%s%.*s",
-                             res->exit_code, res->out.len ? " Its output:\n" : "",
-                             (int)trim_len(res->out.p, res->out.len), res->out.p) < 0) {
-            return -1;
-        }
-    }
-
-    if (res->stdout_truncated &&
-        add_textf(r,
-                  "[Output truncated: the command printed %zu bytes; the first %zu are shown "
-                  "and %zu were dropped (cap %zu bytes, AWSCLI_MCP_MAX_OUTPUT_BYTES). The JSON "
-                  "above is incomplete. Narrow the command: --query to keep only the fields "
-                  "you need, --max-items or --limit for fewer items, a shorter "
-                  "--start-time/--end-time window, or --filter-pattern for log events.]",
-                  res->stdout_bytes, res->out.len, res->stdout_bytes - res->out.len,
-                  t->cfg->max_output_bytes) < 0)
-        return -1;
-    if (res->stderr_truncated && add_textf(r, "[stderr truncated: %zu of %zu bytes dropped.]",
-                                           res->stderr_bytes - res->err.len, res->stderr_bytes) < 0)
-        return -1;
-    return 0;
 }
 
 /* On success *cmd is the command, *cmd_len its length (a NUL inside is the tokenizer's to refuse).
@@ -448,19 +431,6 @@ static int validate_args(json_t *args, const char **cmd, size_t *cmd_len, struct
     return 0;
 }
 
-/* One command on its way through prepare, run and report. */
-struct job {
-    json_t *command; /* the "command" argument (borrowed), for the audit line */
-    struct argv_words words;
-    struct cli_env env;
-    const char **argv;
-    long long deadline;
-    bool deadline_ours; /* the deadline is AWSCLI_MCP_TIMEOUT_S, not the request's */
-    bool counted;       /* counted in t->running */
-    bool ran;           /* res is initialised */
-    struct runner_result res;
-};
-
 static void job_release(struct rac *t, struct job *j)
 {
     if (j->counted)
@@ -484,10 +454,10 @@ static int refuse(const struct tool_ctx *ctx, struct tool_result *r, const struc
     va_list ap;
     int n;
 
-    audit(ctx, outcome, reason, j->command, j->words.n ? &j->words : NULL, j->argv, NULL);
+    audit(ctx, j, outcome, reason, NULL);
     tool_result_release(r);
     va_start(ap, fmt);
-    n = add_textv(r, fmt, ap);
+    n = rac_result_textv(r, fmt, ap);
     va_end(ap);
     r->is_error = true;
     return n < 0 ? -1 : 1;
@@ -507,8 +477,8 @@ static int refuse_or_fail(const struct tool_ctx *ctx, struct tool_result *r, con
 
 /*
  * Turns the arguments into a command ready to run: split, checked against the policy, counted
- * against AWSCLI_MCP_MAX_CONCURRENT, argv, environment and deadline built. Returns 0 when it
- * is ready, 1 when the call is answered already (a refusal in r), -1 with e filled.
+ * against AWSCLI_MCP_MAX_CONCURRENT, deadline set. Returns 0 when it is ready, 1 when the call
+ * is answered already (a refusal in r), -1 with e filled.
  */
 static int prepare(struct rac *t, const struct tool_ctx *ctx, json_t *args, struct job *j,
                    struct tool_result *r, struct err *e)
@@ -522,7 +492,7 @@ static int prepare(struct rac *t, const struct tool_ctx *ctx, json_t *args, stru
 
     j->command = json_object_get(args, "command");
     if (validate_args(args, &cmd, &cmd_len, e) < 0) {
-        audit(ctx, "invalid", e->msg, j->command, NULL, NULL, NULL);
+        audit(ctx, j, "invalid", e->msg, NULL);
         return -1;
     }
     if (argv_split_n(cmd, cmd_len, &j->words, &ce) < 0)
@@ -532,17 +502,13 @@ static int prepare(struct rac *t, const struct tool_ctx *ctx, json_t *args, stru
 
     n = atomic_fetch_add(&t->running, 1);
     j->counted = true;
-    snprintf(busy, sizeof(busy), "%d AWS CLI commands already running (limit %d)", n,
+    snprintf(busy, sizeof(busy), "%d commands already running (limit %d)", n,
              t->cfg->max_concurrent);
     if (n >= t->cfg->max_concurrent)
         return refuse(ctx, r, j, "busy", busy,
-                      "Busy: %d AWS CLI commands are already running (AWSCLI_MCP_MAX_CONCURRENT"
-                      "=%d). Retry in a few seconds.",
+                      "Busy: %d commands are already running (AWSCLI_MCP_MAX_CONCURRENT=%d). "
+                      "Retry in a few seconds.",
                       n, t->cfg->max_concurrent);
-
-    j->argv = argv_build(t, &j->words);
-    if (!j->argv || cli_env_build(&j->env, t->home, t->config_file_env, t->creds_file_env) < 0)
-        return err_set(e, ERR_INTERNAL, "out of memory");
 
     now = clock_mono_ms();
     j->deadline = now + (long long)t->cfg->timeout_s * 1000;
@@ -557,13 +523,60 @@ static int prepare(struct rac *t, const struct tool_ctx *ctx, json_t *args, stru
     return 0;
 }
 
-/* Runs the prepared command. Returns 0 (j->res filled), 1 (a refusal in r) or -1 (OOM). */
-static int run(const struct rac *t, const struct tool_ctx *ctx, struct job *j,
-               struct tool_result *r)
+static void progress(const struct tool_ctx *ctx, double done, const char *message)
+{
+    if (ctx && ctx->progress)
+        ctx->progress(ctx->progress_opaque, done, 1, message);
+}
+
+/*
+ * The native engine's turn. Returns 0 (j->res filled), 2 (handed over: run the CLI), 1 (a
+ * refusal in r: --engine native cannot run the command) or -1 (OOM).
+ */
+static int run_native(const struct rac *t, const struct tool_ctx *ctx, struct job *j,
+                      struct tool_result *r)
+{
+    struct engine_call c = {.words = j->words.v,
+                            .n = j->words.n,
+                            .deadline_ms = j->deadline,
+                            .cancel = ctx ? ctx->cancel : NULL};
+    struct err ce = ERR_INIT;
+    int rc;
+
+    j->engine = RAC_ENGINE_NATIVE;
+    progress(ctx, 0, "running the native engine (no AWS CLI process)");
+    j->ran = true; /* engine_run leaves res initialised in every case */
+    rc = engine_run(t->engine, &c, &j->res, &ce);
+    if (rc < 0)
+        return -1;
+    if (rc == 0) {
+        progress(ctx, 1, "done");
+        return 0;
+    }
+    snprintf(j->handoff, sizeof(j->handoff), "%s", ce.msg);
+    if (t->cfg->engine == CONFIG_ENGINE_NATIVE)
+        return refuse(ctx, r, j, "refused", j->handoff,
+                      "Not available on this server: the native engine cannot run this command "
+                      "exactly as the AWS CLI would (%s), and this server runs without the AWS "
+                      "CLI (AWSCLI_MCP_ENGINE=native). Write the command in another way (for "
+                      "example with --output json or text), or ask the operator for "
+                      "AWSCLI_MCP_ENGINE=auto with the AWS CLI installed.",
+                      j->handoff);
+    log_msg(LOG_DEBUG, "the native engine handed the command to the AWS CLI: %s", j->handoff);
+    return 2;
+}
+
+/* The AWS CLI's turn. Returns 0 (j->res filled), 1 (a refusal in r) or -1 (OOM). */
+static int run_cli(const struct rac *t, const struct tool_ctx *ctx, struct job *j,
+                   struct tool_result *r)
 {
     struct runner_opts o = {0};
     struct err ce = ERR_INIT;
 
+    j->engine = RAC_ENGINE_CLI;
+    j->argv = argv_build(t, &j->words);
+    if (!j->argv || cli_env_build(&j->env, t->home, t->config_file_env, t->creds_file_env) < 0)
+        return -1;
     o.argv = j->argv;
     o.env = (const char *const *)j->env.v;
     o.cwd = t->home;
@@ -574,14 +587,27 @@ static int run(const struct rac *t, const struct tool_ctx *ctx, struct job *j,
     o.cancel = ctx ? ctx->cancel : NULL;
     runner_cli_limits(&o, t->cfg->max_cli_memory_mb, j->deadline - clock_mono_ms());
 
-    if (ctx && ctx->progress)
-        ctx->progress(ctx->progress_opaque, 0, 1, "running the AWS CLI");
+    /* After a handover the engine's 0 came first: progress only ever grows. */
+    progress(ctx, j->handoff[0] ? 0.5 : 0, "running the AWS CLI");
+    if (j->ran)
+        runner_result_release(&j->res);
     j->ran = true; /* runner_run initialises res in every case */
     if (runner_run(&o, &j->res, &ce) < 0)
         return refuse(ctx, r, j, "error", ce.msg, "Could not run the AWS CLI: %s", ce.msg);
-    if (ctx && ctx->progress)
-        ctx->progress(ctx->progress_opaque, 1, 1, "done");
+    progress(ctx, 1, "done");
     return 0;
+}
+
+/* Runs the prepared command with the engine the configuration chose. 0, 1 or -1 as run_cli. */
+static int run(const struct rac *t, const struct tool_ctx *ctx, struct job *j,
+               struct tool_result *r)
+{
+    if (t->engine) {
+        int rc = run_native(t, ctx, j, r);
+        if (rc != 2)
+            return rc;
+    }
+    return run_cli(t, ctx, j, r);
 }
 
 /* Audits the finished run and fills r from it. Returns 0, or -1 when out of memory. */
@@ -589,21 +615,29 @@ static int report(struct rac *t, const struct tool_ctx *ctx, const struct job *j
                   struct tool_result *r)
 {
     const struct runner_result *res = &j->res;
-    bool v1 = awscli_v1_failure(res->exit_code, res->err.p, res->err.len);
+    bool native = !j->argv;
+    bool v1 = !native && awscli_v1_failure(res->exit_code, res->err.p, res->err.len);
+    struct rac_report rep = {.cfg = t->cfg,
+                             .res = res,
+                             .native = native,
+                             .deadline_ours = j->deadline_ours,
+                             .aws_path = t->aws_path,
+                             .words = j->words.v,
+                             .n = j->words.n};
 
     if (v1 && !atomic_exchange(&t->v1_warned, true))
         log_msg(LOG_ERROR,
                 "the AWS CLI at %s is version 1 and every call fails; set --aws-cli or "
                 "AWSCLI_MCP_AWS_CLI to AWS CLI v2",
                 t->aws_path);
-    audit(ctx,
+    audit(ctx, j,
           res->cancelled        ? "cancelled"
           : res->timed_out      ? "timeout"
           : res->memory_limited ? "memory"
           : res->exit_code      ? "failed"
                                 : "ok",
-          v1 ? "the AWS CLI is version 1" : NULL, NULL, &j->words, j->argv, res);
-    return result_build(t, res, j->deadline_ours, r);
+          v1 ? "the AWS CLI is version 1" : NULL, res);
+    return rac_result_build(&rep, r);
 }
 
 static int call(const struct tool *tool, const struct tool_ctx *ctx, json_t *args,

@@ -97,6 +97,21 @@ static int cut_string(json_t *obj, const char *key, size_t keep, bool note)
     return rc;
 }
 
+/* An image cut short is no image: one longer than `keep` is replaced by a text that says why. */
+static int drop_image(json_t *content, size_t i, json_t *block, size_t keep)
+{
+    json_t *data = json_object_get(block, "data");
+
+    if (!json_is_string(data) || json_string_length(data) <= keep)
+        return 0;
+    return json_array_set_new(content, i,
+                              json_pack("{s:s, s:s}", "type", "text", "text",
+                                        "[image dropped: the reply exceeded AWS Lambda's 6 MB "
+                                        "response limit]")) < 0
+               ? -1
+               : 1;
+}
+
 static int shrink_one(json_t *msg, size_t keep)
 {
     json_t *result = json_object_get(msg, "result");
@@ -111,7 +126,9 @@ static int shrink_one(json_t *msg, size_t keep)
         return -1;
     json_array_foreach(content, i, block)
     {
-        if ((r = cut_string(block, "text", keep, true)) < 0)
+        if ((r = drop_image(content, i, block, keep)) < 0)
+            return -1;
+        if (r == 0 && (r = cut_string(block, "text", keep, true)) < 0)
             return -1;
         cuts += r;
     }

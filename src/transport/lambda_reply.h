@@ -25,7 +25,8 @@ char *lambda_reply_build(const struct http_response *res, size_t *len);
 
 /*
  * Makes a JSON-RPC reply (object or batch array; borrowed, modified in place) fit: cuts the
- * text of tool results to at most `keep` bytes per string, with a note saying so, and marks
+ * text of tool results to at most `keep` bytes per string, with a note saying so, replaces an
+ * image block whose data is longer by a text block saying it was dropped, and marks
  * structuredContent.truncated. Returns the number of strings cut, or -1 when the reply holds
  * no tool result to cut.
  */

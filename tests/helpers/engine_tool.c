@@ -15,14 +15,28 @@
  *                                       {"command": [...], "status": N, "body": TEXT,
  *                                       "query_error": H}; prints what the CLI would print,
  *                                       {"rc": 0|254, "stdout": TEXT, "stderr": TEXT}, or handoff
+ *   engine_tool run WORDS...            runs the command through engine_run (the whole native
+ *                                       pipeline) and prints {"rc": "ok"|"handoff"|"error",
+ *                                       "exit": N, "stdout": T, "stderr": T, "truncated": B,
+ *                                       "stdout_bytes": N, "timed_out": B, "cancelled": B,
+ *                                       "reason": T (handoff, error)}
+ *   engine_tool run-parallel N WORDS... the same command on N threads at once, one engine:
+ *                                       N lines, in thread order
+ *   engine_tool run-cancel MS WORDS...  cancels the call MS ms after it starts
+ * The run commands take their engine options from the environment: ENGINE_ENDPOINT_URL,
+ * ENGINE_AWS_CLI, ENGINE_MAX_STDOUT (default 262144), ENGINE_MAX_STDERR (65536), and
+ * ENGINE_TIMEOUT_MS (the call's deadline from its start; default none).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "engine/args.h"
 #include "engine/engine.h"
 #include "engine/output.h"
@@ -224,7 +238,7 @@ static int cmd_reply(const char *path)
             json_string_value(json_object_get(fx, "query_error")), &value, &perr, &e);
     }
     if (rc == 0 && perr.code) {
-        if (protocol_error_text(&perr, a.op, &errtext) < 0)
+        if (protocol_error_text(&perr, a.op, -1, &errtext) < 0)
             rc = -1;
     } else if (rc == 0) {
         rc = a.output && strcmp(a.output, "text") == 0 ? output_text(value, &out, &e)
@@ -246,8 +260,99 @@ static int cmd_reply(const char *path)
     return 0;
 }
 
+static size_t env_size(const char *name, size_t dflt)
+{
+    const char *v = getenv(name);
+    return v && *v ? (size_t)strtoull(v, NULL, 10) : dflt;
+}
+
+static struct engine *tool_engine(void)
+{
+    struct engine_options o = {getenv("ENGINE_ENDPOINT_URL"), getenv("ENGINE_AWS_CLI"),
+                               env_size("ENGINE_MAX_STDOUT", 262144),
+                               env_size("ENGINE_MAX_STDERR", 65536)};
+    struct engine *eng;
+    struct err e = ERR_INIT;
+
+    if (engine_new(&o, &eng, &e) < 0) {
+        fprintf(stderr, "engine_tool: %s\n", e.msg);
+        exit(2);
+    }
+    return eng;
+}
+
+struct one_run {
+    struct engine *eng;
+    char **words;
+    size_t n;
+    atomic_bool cancel;
+    char *line; /* the JSON record */
+};
+
+static void *run_one(void *arg)
+{
+    struct one_run *o = arg;
+    long long timeout = (long long)env_size("ENGINE_TIMEOUT_MS", 0);
+    struct engine_call c = {o->words, o->n, timeout ? clock_mono_ms() + timeout : 0, &o->cancel};
+    struct runner_result res;
+    struct err e = ERR_INIT;
+    int rc = engine_run(o->eng, &c, &res, &e);
+    json_t *rec = json_pack("{s:s, s:i, s:s%, s:s%, s:b, s:I, s:b, s:b}", "rc",
+                            rc == 0                ? "ok"
+                            : rc == ENGINE_HANDOFF ? "handoff"
+                                                   : "error",
+                            "exit", res.exit_code, "stdout", res.out.p, res.out.len, "stderr",
+                            res.err.p, res.err.len, "truncated", res.stdout_truncated,
+                            "stdout_bytes", (json_int_t)res.stdout_bytes, "timed_out",
+                            res.timed_out, "cancelled", res.cancelled);
+
+    if (rc != 0)
+        json_object_set_new(rec, "reason", json_string(e.msg));
+    o->line = json_dumps(rec, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(rec);
+    runner_result_release(&res);
+    return NULL;
+}
+
+static int cmd_run(int threads, long cancel_ms, char **words, size_t n)
+{
+    struct engine *eng = tool_engine();
+    struct one_run *runs = calloc((size_t)threads, sizeof(*runs));
+    pthread_t *tids = calloc((size_t)threads, sizeof(*tids));
+
+    for (int i = 0; i < threads; i++) {
+        runs[i] = (struct one_run){eng, words, n};
+        atomic_init(&runs[i].cancel, false);
+        if (pthread_create(&tids[i], NULL, run_one, &runs[i]) != 0) {
+            fprintf(stderr, "engine_tool: pthread_create failed\n");
+            return 2;
+        }
+    }
+    if (cancel_ms >= 0) {
+        struct timespec ts = {cancel_ms / 1000, (cancel_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        for (int i = 0; i < threads; i++)
+            atomic_store(&runs[i].cancel, true);
+    }
+    for (int i = 0; i < threads; i++) {
+        pthread_join(tids[i], NULL);
+        puts(runs[i].line);
+        free(runs[i].line);
+    }
+    free(runs);
+    free(tids);
+    engine_free(eng);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "run") == 0)
+        return cmd_run(1, -1, argv + 2, (size_t)argc - 2);
+    if (argc >= 3 && strcmp(argv[1], "run-parallel") == 0)
+        return cmd_run(atoi(argv[2]), -1, argv + 3, (size_t)argc - 3);
+    if (argc >= 3 && strcmp(argv[1], "run-cancel") == 0)
+        return cmd_run(1, atol(argv[2]), argv + 3, (size_t)argc - 3);
     if (argc >= 2 && strcmp(argv[1], "request") == 0)
         return cmd_request(argv + 2, (size_t)argc - 2);
     if (argc == 3 && strcmp(argv[1], "reply") == 0)

@@ -123,7 +123,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="slow-clients-")
     log = open(os.path.join(tmp, "server.log"), "w")
     env = dict(os.environ, AWSCLI_MCP_AUTH_TOKEN=TOKEN, AWSCLI_MCP_AWS_CLI=FAKE_AWS,
-               TMPDIR=tmp, AWSCLI_MCP_LOG_LEVEL="warn")
+               AWSCLI_MCP_ENGINE="cli", TMPDIR=tmp, AWSCLI_MCP_LOG_LEVEL="warn")
     srv = subprocess.Popen([BIN, "serve", "--listen", "127.0.0.1:%d" % port], env=env,
                            stderr=log, stdout=subprocess.DEVNULL)
     try:

@@ -284,7 +284,9 @@ timeout 5 "$BIN" serve --listen "127.0.0.1:$APORT" --aws-cli "$AWS" 2>"$TMP/dup.
 rc=$?
 if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ]; then ok; else bad "second server on a used port: exit $rc"; fi
 check_has "port in use message" "Address already in use" "$(cat "$TMP/dup.log")"
-check "port in use is one line" 1 "$(wc -l <"$TMP/dup.log")"
+# One ERROR line (docs/http.md); the INFO line before it says which engine answers calls.
+check "port in use is one ERROR line" 1 "$(grep -c '"level":"ERROR"' "$TMP/dup.log")"
+check "port in use: nothing but that and INFO lines" 0 "$(grep -vc '"level":"INFO"\|"level":"ERROR"' "$TMP/dup.log")"
 
 # --- IPv6 literal ------------------------------------------------------------------------------
 if python3 -c 'import socket;s=socket.socket(socket.AF_INET6);s.bind(("::1",0))' 2>/dev/null; then

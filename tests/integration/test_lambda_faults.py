@@ -32,7 +32,8 @@ MAX_RESPONSE = 6291556
 
 r = Runner("Lambda runtime: faults")
 tmp = tempfile.mkdtemp(prefix="lambda-faults-")
-ENV = {"AWSCLI_MCP_AWS_CLI": FAKE_AWS, "AWS_REGION": "us-east-1"}
+# The fake stands in for the AWS CLI: the native engine stays out (--engine cli).
+ENV = {"AWSCLI_MCP_AWS_CLI": FAKE_AWS, "AWSCLI_MCP_ENGINE": "cli", "AWS_REGION": "us-east-1"}
 
 
 def call(name_or_cmd, id_=1):

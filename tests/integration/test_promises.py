@@ -33,6 +33,7 @@ FAKE_AWS = os.path.join(os.environ.get("HELPERS_DIR", os.path.join(BUILD_DIR, "h
                         "fake_aws")
 BASE_ENV = {k: v for k, v in os.environ.items() if not k.startswith("AWSCLI_MCP_")}
 BASE_ENV["AWSCLI_MCP_AWS_CLI"] = FAKE_AWS
+BASE_ENV["AWSCLI_MCP_ENGINE"] = "cli"  # the fake stands in for the CLI: no native engine
 
 r = Runner("A new user's first hour: promises against the program")
 check = r.check

@@ -109,7 +109,8 @@ def test_valgrind():
         print("skipped: valgrind (sanitizer build or no valgrind)")
         return
     log = os.path.join(TMP, "vg-stdio.log")
-    env = dict(os.environ, AWSCLI_MCP_AWS_CLI=FAKE, AWSCLI_MCP_LOG_LEVEL="off", TMPDIR=TMP)
+    env = dict(os.environ, AWSCLI_MCP_AWS_CLI=FAKE, AWSCLI_MCP_ENGINE="cli",
+               AWSCLI_MCP_LOG_LEVEL="off", TMPDIR=TMP)
     data = ("\n".join(hostile_lines()) + "\n").encode("utf-8", "surrogateescape")
     p = subprocess.run(VG + ["--log-file=" + log, BIN, "stdio"], input=data,
                        capture_output=True, env=env, timeout=600)
@@ -121,6 +122,7 @@ def test_valgrind():
 
     log = os.path.join(TMP, "vg-lambda.log")
     with Harness(VG + ["--log-file=" + log, BIN], env={"AWSCLI_MCP_AWS_CLI": FAKE,
+                                                       "AWSCLI_MCP_ENGINE": "cli",
                                                        "TMPDIR": TMP, "AWS_REGION": "us-east-1"},
                  log=os.path.join(TMP, "vg-lambda-runtime.log"), eager=True) as h:
         answered = 0
@@ -185,7 +187,9 @@ def script(name, body):
 
 
 def test_cli_faults():
-    env = dict(os.environ, TMPDIR=TMP, AWSCLI_MCP_LOG_LEVEL="error", AWSCLI_MCP_TIMEOUT_S="3")
+    # Scripts stand in for the AWS CLI: the native engine stays out (--engine cli).
+    env = dict(os.environ, TMPDIR=TMP, AWSCLI_MCP_LOG_LEVEL="error", AWSCLI_MCP_TIMEOUT_S="3",
+               AWSCLI_MCP_ENGINE="cli")
     cases = [
         ("killed by a signal", "kill -9 $$", lambda r, t: r["isError"] and "137" in t),
         ("printing gigabytes", "exec head -c 2000000000 /dev/zero",
@@ -277,7 +281,7 @@ def test_concurrency_moto():
     env = dict(os.environ, TMPDIR=TMP, AWSCLI_MCP_AWS_CLI="/usr/bin/aws",
                AWSCLI_MCP_ENDPOINT_URL=url.stdout.strip(), AWS_ACCESS_KEY_ID="test",
                AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1",
-               AWSCLI_MCP_LOG_LEVEL="error")
+               AWSCLI_MCP_LOG_LEVEL="error", AWSCLI_MCP_ENGINE="cli")  # the CLI's processes
     srv = subprocess.Popen([BIN, "serve", "--listen", "127.0.0.1:%d" % port,
                             "--max-concurrent", "2"], env=env, stderr=subprocess.DEVNULL)
     try:

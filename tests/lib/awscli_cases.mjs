@@ -112,7 +112,7 @@ export async function runCases(r, connect, label, opts = {}) {
       r.eq(`${label}: input schema`, t.inputSchema.required, ['command']);
       r.eq(`${label}: no extra properties`, t.inputSchema.additionalProperties, false);
       r.eq(`${label}: outputSchema fields`, Object.keys(t.outputSchema.properties).sort(),
-        ['durationMs', 'exitCode', 'stderr', 'stdout', 'truncated']);
+        ['durationMs', 'engine', 'exitCode', 'stderr', 'stdout', 'truncated']);
       r.eq(`${label}: readOnlyHint`, t.annotations.readOnlyHint, true);
       r.eq(`${label}: openWorldHint`, t.annotations.openWorldHint, true);
       r.check(`${label}: description teaches the rules`,
@@ -127,7 +127,9 @@ export async function runCases(r, connect, label, opts = {}) {
       r.eq(`${label}: describe-log-groups names`, names, seed.SEED_LOG_GROUPS.split(' ').sort());
       r.eq(`${label}: text is stdout`, res.content[0].text, res.structuredContent.stdout);
       r.check(`${label}: durationMs`, Number.isInteger(res.structuredContent.durationMs) &&
-        res.structuredContent.durationMs > 0, res.structuredContent);
+        res.structuredContent.durationMs >= 0, res.structuredContent);
+      r.check(`${label}: engine named`, ['native', 'cli'].includes(res.structuredContent.engine),
+        res.structuredContent);
     });
 
     await r.step(`${label}: logs filter-log-events`, async () => {

@@ -65,7 +65,8 @@ static void clean_env(void)
                                        "AWSCLI_MCP_MAX_BODY_BYTES",
                                        "AWSCLI_MCP_LOG_LEVEL",
                                        "AWSCLI_MCP_AUTH_TOKEN",
-                                       "AWSCLI_MCP_AUDIT"};
+                                       "AWSCLI_MCP_AUDIT",
+                                       "AWSCLI_MCP_ENGINE"};
     for (size_t i = 0; i < ARRAY_SIZE(vars); i++)
         unsetenv(vars[i]);
 }
@@ -284,6 +285,41 @@ TEST(audit_setting)
     clean_env();
 }
 
+/* Issue 13, item 7: --engine / AWSCLI_MCP_ENGINE, auto by default, in the tool modes only. */
+TEST(engine_setting)
+{
+    struct config c;
+    struct err e = ERR_INIT;
+
+    clean_env();
+    CHECK_INT(load(&c, ARGV("stdio"), &e), 0);
+    CHECK_INT(c.engine, CONFIG_ENGINE_AUTO);
+    CHECK_STR(config_engine_name(c.engine), "auto");
+    CHECK_INT(load(&c, ARGV("serve", "--engine", "native"), &e), 0);
+    CHECK_INT(c.engine, CONFIG_ENGINE_NATIVE);
+    CHECK_INT(load(&c, ARGV("lambda", "--engine=CLI"), &e), 0);
+    CHECK_INT(c.engine, CONFIG_ENGINE_CLI);
+    CHECK_STR(config_engine_name(c.engine), "cli");
+    setenv("AWSCLI_MCP_ENGINE", "native", 1);
+    CHECK_INT(load(&c, ARGV("stdio"), &e), 0);
+    CHECK_INT(c.engine, CONFIG_ENGINE_NATIVE);
+    CHECK_INT(load(&c, ARGV("stdio", "--engine", "auto"), &e), 0);
+    CHECK_INT(c.engine, CONFIG_ENGINE_AUTO); /* the flag wins */
+    setenv("AWSCLI_MCP_ENGINE", "python", 1);
+    expect_error(ARGV("stdio"), "AWSCLI_MCP_ENGINE: 'python' is not auto, native or cli");
+    setenv("AWSCLI_MCP_ENGINE", "", 1);
+    expect_error(ARGV("stdio"), "AWSCLI_MCP_ENGINE: '' is not auto, native or cli");
+    unsetenv("AWSCLI_MCP_ENGINE");
+    expect_error(ARGV("serve", "--engine", "nativ"),
+                 "--engine: 'nativ' is not auto, native or cli");
+    expect_error(ARGV("proxy", "--url", "https://x", "--engine", "cli"),
+                 "--engine does not apply to proxy (only to serve, stdio and lambda)");
+    /* The proxy ignores the variable, as it ignores the tool's other variables. */
+    setenv("AWSCLI_MCP_ENGINE", "bogus", 1);
+    CHECK_INT(load(&c, ARGV("proxy", "--url", "https://x"), &e), 0);
+    clean_env();
+}
+
 TEST(help_version_and_default_mode)
 {
     struct config c;
@@ -317,6 +353,8 @@ TEST(usage_groups_options_by_mode)
     CHECK_CONTAINS(text, "\nMode serve:\n  --listen HOST:PORT");
     CHECK_CONTAINS(text, "\nModes serve, stdio and lambda:\n  --aws-cli PATH");
     CHECK_CONTAINS(text, "[AUDIT]");
+    CHECK_CONTAINS(text, "  --engine auto|native|cli auto = native engine where exact, else the "
+                         "CLI (auto) [ENGINE]");
     CHECK_CONTAINS(text, "Modes serve and lambda:\n  --allowed-origins LIST");
     CHECK_CONTAINS(text, "AWSCLI_MCP_AUTH_TOKEN    bearer token");
     CHECK_CONTAINS(text, "Every mode:\n  --log-level LEVEL");

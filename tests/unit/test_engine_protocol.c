@@ -89,7 +89,7 @@ TEST(service_errors)
               0);
     CHECK(out == NULL);
     CHECK_STR(perr.code, "ResourceNotFoundException");
-    CHECK_INT(protocol_error_text(&perr, op_of("logs", "get-log-events"), &text), 0);
+    CHECK_INT(protocol_error_text(&perr, op_of("logs", "get-log-events"), -1, &text), 0);
     CHECK_STR(text.p, "\nAn error occurred (ResourceNotFoundException) when calling the "
                       "GetLogEvents operation: gone\n");
     protocol_error_release(&perr);

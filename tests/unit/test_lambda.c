@@ -324,6 +324,25 @@ TEST(fit_passes_small_replies_unchanged)
     }
 }
 
+/* A picture beside the text (run_aws_cli's metric widget) is dropped whole, never cut. */
+TEST(shrink_drops_a_big_image_whole)
+{
+    json_t *reply = big_tool_reply(100, "x");
+    json_t *content = json_object_get(json_object_get(reply, "result"), "content");
+    json_t *block;
+
+    json_array_append_new(content, json_pack("{s:s, s:s, s:s}", "type", "image", "data",
+                                             "iVBORw0KGgoAAAANSUhEUgAA", "mimeType", "image/png"));
+    CHECK_INT(lambda_reply_shrink(reply, 200), 0); /* everything fits: nothing changes */
+    CHECK_STR(json_string_value(json_object_get(json_array_get(content, 1), "type")), "image");
+    CHECK_INT(lambda_reply_shrink(reply, 16), 3); /* the text, stdout and the image */
+    block = json_array_get(content, 1);
+    CHECK_STR(json_string_value(json_object_get(block, "type")), "text");
+    CHECK_CONTAINS(json_string_value(json_object_get(block, "text")), "[image dropped");
+    CHECK(json_object_get(block, "data") == NULL);
+    json_decref(reply);
+}
+
 /* Not a tool result: a JSON-RPC error with the same id. */
 TEST(fit_replaces_other_big_replies_by_an_error)
 {

@@ -443,4 +443,39 @@ TEST(pattern_lists_separators_and_globs)
     policy_free(NULL);
 }
 
+/* policy_command finds the service and the operation behind the global options. */
+TEST(command_words_found)
+{
+    static const struct {
+        const char *cmd;
+        int svc, op; /* -1: none */
+    } cases[] = {
+        {"cloudwatch get-metric-widget-image --metric-widget '{}'", 0, 1},
+        {"--region eu-west-1 cloudwatch --output=json get-metric-widget-image", 2, 4},
+        {"--no-paginate --query x logs describe-log-groups", 3, 4},
+        {"--region", -1, -1},
+        {"logs --output", -1, -1},
+        {"logs", -1, -1},
+        {"--bogus logs describe-log-groups", -1, -1},
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct argv_words w = ARGV_WORDS_INIT;
+        struct err e = ERR_INIT;
+        size_t svc = 99, op = 99;
+        int rc;
+
+        CHECK_INT(argv_split(cases[i].cmd, &w, &e), 0);
+        rc = policy_command(w.v, w.n, &svc, &op);
+        if (cases[i].svc < 0) {
+            CHECK_INT(rc, -1);
+        } else {
+            CHECK_INT(rc, 0);
+            CHECK_INT((int)svc, cases[i].svc);
+            CHECK_INT((int)op, cases[i].op);
+        }
+        argv_words_release(&w);
+    }
+}
+
 CHECK_MAIN

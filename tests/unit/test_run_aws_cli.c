@@ -33,6 +33,9 @@ static void config_for_tests(struct config *c)
     c->timeout_s = 120; /* only a hung fake reaches it */
     c->max_output_bytes = 65536;
     c->max_concurrent = 4;
+    /* The fake aws stands in for the AWS CLI: the native engine stays out (see
+     * test_run_aws_cli_engine.c for the engine's side). */
+    c->engine = CONFIG_ENGINE_CLI;
 }
 
 /* Calls the tool with {"command": cmd}; returns call()'s status. */
@@ -118,7 +121,9 @@ TEST(tool_description_schemas_and_annotations)
     CHECK_INT(json_integer_value(json_object_get(cmd, "maxLength")), 16384);
     CHECK_STR(json_string_value(json_array_get(json_object_get(t->input_schema, "required"), 0)),
               "command");
-    CHECK_INT(json_array_size(json_object_get(t->output_schema, "required")), 5);
+    CHECK_INT(json_array_size(json_object_get(t->output_schema, "required")), 6);
+    CHECK_STR(json_string_value(json_array_get(json_object_get(t->output_schema, "required"), 5)),
+              "engine");
     CHECK(json_is_false(json_object_get(t->output_schema, "additionalProperties")));
     CHECK(json_is_true(json_object_get(t->annotations, "readOnlyHint")));
     CHECK(json_is_false(json_object_get(t->annotations, "destructiveHint")));
@@ -230,8 +235,9 @@ TEST(argv_built_and_environment_scrubbed)
     CHECK(out && !strstr(out, "AWSCLI_MCP"));
     CHECK(out && !strstr(out, "PYTHONPATH"));
     CHECK(out && !strstr(out, "AWS_PAGER=less"));
-    /* structuredContent mirrors the run and has exactly the schema's five members. */
-    CHECK_INT(json_object_size(r.structured), 5);
+    /* structuredContent mirrors the run and has exactly the schema's six members. */
+    CHECK_INT(json_object_size(r.structured), 6);
+    CHECK_STR(structured_str(&r, "engine"), "cli");
     CHECK_INT(structured_int(&r, "exitCode"), 0);
     CHECK_STR(structured_str(&r, "stdout"), out);
     CHECK_STR(structured_str(&r, "stderr"), "");
@@ -721,6 +727,7 @@ TEST(audit_line_without_secrets_and_progress)
     CHECK_CONTAINS(log, "\"--endpoint-url\",\"http://127.0.0.1:9\"]");
     CHECK_CONTAINS(log, "\"exitCode\":0");
     CHECK_CONTAINS(log, "\"outcome\":\"ok\"");
+    CHECK_CONTAINS(log, "\"engine\":\"cli\"");
     CHECK_CONTAINS(log, "\"stdoutBytes\":");
     CHECK_CONTAINS(log, "\"durationMs\":");
     CHECK(log && !strstr(log, "audit-secret-value"));
@@ -994,7 +1001,7 @@ TEST(busy_audit_has_reason)
     log = logged_during(t, NULL, "logs describe-log-groups");
     CHECK_CONTAINS(log, "\"outcome\":\"busy\"");
     CHECK_CONTAINS(log, "\"words\":[\"logs\",\"describe-log-groups\"]");
-    CHECK_CONTAINS(log, "\"reason\":\"1 AWS CLI commands already running (limit 1)\"");
+    CHECK_CONTAINS(log, "\"reason\":\"1 commands already running (limit 1)\"");
     free(log);
     hold_release(&h);
     pthread_join(th, NULL);

@@ -28,6 +28,7 @@ static void config_for_tests(struct config *c, const char *allow)
     c->max_concurrent = 4;
     c->max_cli_memory_mb = 256;
     c->allow = allow;
+    c->engine = CONFIG_ENGINE_CLI; /* the fake aws stands in for the AWS CLI */
 }
 
 static int run(struct tool *t, const char *cmd, struct tool_result *r, struct err *e)

@@ -60,6 +60,24 @@ static int noop(const struct tool *t, const struct tool_ctx *ctx, json_t *args,
     return tool_result_text(r, "ok", false);
 }
 
+/* An image block is MCP ImageContent: type, data (base64 as given), mimeType. */
+TEST(add_image_appends_image_content)
+{
+    struct tool_result r = TOOL_RESULT_INIT;
+    json_t *img;
+
+    CHECK_INT(tool_result_add_text(&r, "{}", 2), 0);
+    CHECK_INT(tool_result_add_image(&r, "image/png", "iVBORw0KGgo=xyz", 12), 0);
+    CHECK(!r.is_error);
+    CHECK_INT(json_array_size(r.content), 2);
+    img = json_array_get(r.content, 1);
+    CHECK_INT(json_object_size(img), 3);
+    CHECK_STR(json_string_value(json_object_get(img, "type")), "image");
+    CHECK_STR(json_string_value(json_object_get(img, "data")), "iVBORw0KGgo=");
+    CHECK_STR(json_string_value(json_object_get(img, "mimeType")), "image/png");
+    tool_result_release(&r);
+}
+
 TEST(add_tool_says_which_failure)
 {
     static const struct mcp_server_info info = {.name = "t", .version = "0"};
