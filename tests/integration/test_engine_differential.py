@@ -282,6 +282,36 @@ def direct_cli(env, endpoint, command):
             "stderr": p.stderr.decode("utf-8", "replace"), "truncated": False}
 
 
+def audit_handoffs(log_path):
+    """[(argv, reason)] of the audit lines that say the engine handed the command over."""
+    out = []
+    with open(log_path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue
+            if rec.get("message") == "audit" and rec.get("handoff") and rec.get("argv"):
+                out.append((rec["argv"], rec["handoff"]))
+    return out
+
+
+def handoff_reason(reasons, command):
+    """The audit's reason for `command`: its argv is /usr/bin/aws, the words, then the options
+    the server adds (--no-cli-pager first)."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    if words and words[0] == "aws":
+        words = words[1:]
+    for argv, reason in reasons:
+        if argv[1:1 + len(words)] == words and argv[1 + len(words):2 + len(words)] == [
+                "--no-cli-pager"]:
+            return reason
+    return None
+
+
 def server_env(tmp, endpoint):
     return {"PATH": "/usr/bin:/bin", "AWS_ACCESS_KEY_ID": "test",
             "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1",
@@ -313,6 +343,7 @@ def main():
     endpoint = p.stdout.strip()
     servers = []
     failed = 0
+    rows = []
     try:
         env = server_env(tmp, endpoint)
         seed_env = dict(env, AWS_PAGER="", AWS_EC2_METADATA_DISABLED="true")
@@ -346,12 +377,23 @@ def main():
         ordinary = [c for c in chains if not any(x["mask"] for x in c)]
         last = [c for c in chains if any(x["mask"] for x in c)]
         t0 = time.monotonic()
+        done = [0]
+        done_lock = threading.Lock()
+
+        def both_counted(chain):
+            r = both(chain)
+            with done_lock:
+                done[0] += 1
+                if done[0] % 50 == 0:
+                    print("  %d of %d chains, %.0f s" % (done[0], len(chains),
+                                                         time.monotonic() - t0), flush=True)
+            return r
+
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(both, ordinary))
+            results = list(pool.map(both_counted, ordinary))
         results += [both(c) for c in last]
         print("ran both sides in %.1f s" % (time.monotonic() - t0))
 
-        rows = []
         for chain, (rr, cr) in zip(ordinary + last, results):
             for c, (rcmd, rres), (ccmd, cres) in zip(chain, rr, cr):
                 row = {"line": c["line"], "command": rcmd, "engine": engine_of(cres)}
@@ -396,15 +438,22 @@ def main():
               "path" % (len(sample) - direct_bad, len(sample)))
         failed += direct_bad
 
-        # Handoffs: what the candidate answered with the CLI, and why (a native-only server).
+        # Handoffs: what the candidate answered with the CLI, and why: the reason is in the
+        # server's audit line; failing that, a native-only server's refusal names it.
         handoffs = [r for r in rows if r.get("engine") == "cli"]
         if handoffs and sides[1] == "auto":
-            native = Stdio(env, ["--engine", "native"], os.path.join(tmp, "native.log"))
-            servers.append(native)
+            reasons = audit_handoffs(os.path.join(tmp, "cand.log"))
+            native = None
             for r in handoffs:
-                res = native.call(r["command"])
-                text = "".join(c.get("text", "") for c in res.get("content", []))
-                r["reason"] = text.strip().splitlines()[0] if text.strip() else "?"
+                r["reason"] = handoff_reason(reasons, r["command"])
+                if r["reason"] is None:
+                    if native is None:
+                        native = Stdio(env, ["--engine", "native"],
+                                       os.path.join(tmp, "native.log"))
+                        servers.append(native)
+                    res = native.call(r["command"])
+                    text = "".join(c.get("text", "") for c in res.get("content", []))
+                    r["reason"] = text.strip().splitlines()[0] if text.strip() else "?"
         for r in rows:
             if r["status"] == "same":
                 print("ok   %4d %s%s" % (r["line"], r["command"][:150],
