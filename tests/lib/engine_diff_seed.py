@@ -317,10 +317,17 @@ def main():
             "logs", "start-query", "--log-group-names", UNICODE_GROUP, "/ecs/web-service",
             "--start-time", str(base_s), "--end-time", str(base_s + 7200), "--query-string",
             "stats count(*) by bin(1h)", "--limit", "5"])
+        # An export task (to a moto S3 bucket): its id is random too.
+        run(driver, endpoint, ["s3api", "create-bucket", "--bucket", "diff-export"])
+        task = run(driver, endpoint, [
+            "logs", "create-export-task", "--task-name", "export \u00e9", "--log-group-name",
+            GROUP, "--from", str(base_s * 1000), "--to", str((base_s + 3600) * 1000),
+            "--destination", "diff-export", "--destination-prefix", "logs/\u00e9"])
     except RuntimeError as e:
         sys.stderr.write("engine_diff_seed.py: %s\n" % e)
         return 1
     values = {"BASE_S": base_s, "QUERY_ID": q1["queryId"], "QUERY_ID_2": q2["queryId"],
+              "EXPORT_TASK_ID": task["taskId"],
               "GROUP": GROUP, "STREAM": STREAM, "UNICODE_GROUP": UNICODE_GROUP,
               "LONG_GROUP": LONG_GROUP, "ODD_STREAM": ODD_STREAM}
     with open(out_path, "w", encoding="utf-8") as f:
