@@ -13,9 +13,9 @@ quotes, backslashes, newlines, control characters and a 3000-character message; 
 as 0.1, 1e-07 and 123456789.125, large and negative numbers; enough log groups, streams and
 events for several pages at small limits; subscription filters to a Kinesis stream and a log
 group, destinations, resource policies, an export task to an S3 bucket, two Logs Insights
-queries; alarms in the three states, dashboards, an insight rule. Times are fixed offsets from BASE_S, the hour two
-days before NOW_S (moto refuses log events older than 14 days, so the base cannot be a
-constant date); what moto stamps itself (creation and ingestion times, alarm update times) is
+queries; alarms in the three states, dashboards, an insight rule. Times are fixed offsets
+from BASE_S, the hour two days before NOW_S (moto refuses log events older than 14 days, so
+the base cannot be a constant date); what moto stamps itself (creation and ingestion times, alarm update times) is
 fixed once seeding is done, and the suite only reads. Exit status 0, or 1 with the failing
 command named on stderr.
 """
