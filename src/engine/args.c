@@ -390,6 +390,38 @@ static bool shadows_paging(const struct model_service *svc, const struct model_o
     return pg->limit_key && strcmp(pg->limit_key, m) == 0;
 }
 
+/*
+ * ensure_paging_params_not_set: with paging off (--no-paginate, or the input token or limit
+ * key given by hand), a truthy --starting-token, --page-size or --max-items (in that order) is
+ * botocore's ParamValidationError, which the CLI prints as "\n<message>\n", exit 252. None of
+ * the engine's operations has an option of its own with one of these names (the CLI's
+ * shadowed arguments), so none is exempt.
+ */
+static int paging_not_allowed(struct args *a, struct err *e)
+{
+    struct buf used = BUF_INIT(0), b = BUF_INIT(0);
+    int rc = 0;
+
+    for (int k = 0; k < NPAGE; k++) {
+        json_t *v = json_object_get(a->pagination_config, page_keys[k]);
+
+        if (!v || (json_is_integer(v) && json_integer_value(v) == 0) ||
+            (json_is_string(v) && json_string_length(v) == 0))
+            continue;
+        if (buf_addf(&used, "%s--%s", used.len ? ", " : "", page_names[k]) < 0)
+            rc = err_set(e, ERR_INTERNAL, "args: out of memory");
+    }
+    if (rc == 0 && used.len) {
+        if (buf_addf(&b, "\nCannot specify --no-paginate along with pagination arguments: %s\n",
+                     used.p) < 0 ||
+            !(a->usage_error = buf_take(&b, NULL)))
+            rc = err_set(e, ERR_INTERNAL, "args: out of memory");
+    }
+    buf_release(&used);
+    buf_release(&b);
+    return rc;
+}
+
 static int build(struct args *a, struct seen *seen, struct seen *page, struct err *e)
 {
     const struct model_service *svc = a->svc;
@@ -410,24 +442,9 @@ static int build(struct args *a, struct seen *seen, struct seen *page, struct er
     buf_release(&missing);
     if (rc || a->usage_error)
         return rc;
-    /* ServiceOperation: every option in arg-table order adds its value to the params. */
-    if (!(a->params = json_object()))
-        return err_set(e, ERR_INTERNAL, "args: out of memory");
-    for (int k = 0; k < op->noptions; k++) {
-        const struct model_option *o = &svc->options[op->first_option + k];
-        json_t *v;
-
-        if (!seen[k].given)
-            continue;
-        if (shadows_paging(svc, op, o))
+    for (int k = 0; k < op->noptions; k++)
+        if (seen[k].given && shadows_paging(svc, op, &svc->options[op->first_option + k]))
             a->paginate = false;
-        if ((rc = unpack(svc, o, seen[k].vals, seen[k].nvals, &v, e)) != 0) {
-            json_decref(v);
-            return rc;
-        }
-        if (json_object_set_new(a->params, svc->members[o->member].name, v) < 0)
-            return err_set(e, ERR_INTERNAL, "args: out of memory");
-    }
     for (int k = 0; k < NPAGE; k++) {
         json_t *v;
         long long num;
@@ -446,16 +463,28 @@ static int build(struct args *a, struct seen *seen, struct seen *page, struct er
         if (json_object_set_new(a->pagination_config, page_keys[k], v) < 0)
             return err_set(e, ERR_INTERNAL, "args: out of memory");
     }
-    if (!a->paginate && a->pagination_config) {
-        /* ensure_paging_params_not_set counts only truthy values: not --max-items 0. */
-        const char *k;
+    /*
+     * check_should_enable_pagination runs on operation-args-parsed: after argparse, before any
+     * value is unpacked, so its error comes before shorthand, JSON and validation errors.
+     */
+    if (!a->paginate && a->pagination_config)
+        if ((rc = paging_not_allowed(a, e)) != 0 || a->usage_error)
+            return rc;
+    /* ServiceOperation: every option in arg-table order adds its value to the params. */
+    if (!(a->params = json_object()))
+        return err_set(e, ERR_INTERNAL, "args: out of memory");
+    for (int k = 0; k < op->noptions; k++) {
+        const struct model_option *o = &svc->options[op->first_option + k];
         json_t *v;
 
-        json_object_foreach(
-            a->pagination_config, k,
-            v) if (!json_is_integer(v) ||
-                   json_integer_value(v) !=
-                       0) return engine_handoff(e, "args: --no-paginate with pagination options");
+        if (!seen[k].given)
+            continue;
+        if ((rc = unpack(svc, o, seen[k].vals, seen[k].nvals, &v, e)) != 0) {
+            json_decref(v);
+            return rc;
+        }
+        if (json_object_set_new(a->params, svc->members[o->member].name, v) < 0)
+            return err_set(e, ERR_INTERNAL, "args: out of memory");
     }
     return validate_params(svc, op->input, a->params, e);
 }

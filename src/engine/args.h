@@ -22,7 +22,8 @@
  * starting with '-' that argparse would read as an option, option values it reads as int() or
  * float() in forms other than the plain ones, shorthand outside ASCII or with a syntax error,
  * JSON that jansson and Python's json module might read differently (duplicate keys, NaN,
- * integers past 64 bits), and every other error but a missing required option.
+ * integers past 64 bits), and every other error but a missing required option and paging
+ * options with paging off ("Cannot specify --no-paginate along with pagination arguments").
  */
 
 #include <stdbool.h>

@@ -139,7 +139,7 @@ static long long days_from_civil(int y, int m, int d)
 }
 
 /*
- * Epoch seconds as digits, or YYYY-MM-DDTHH:MM:SS[.ffffff](Z|+00:00|+HH:MM|-HH:MM). A bare
+ * Epoch seconds as digits, or YYYY-MM-DDTHH:MM:SS[.f to .ffffff](Z|+HH:MM|-HH:MM). A bare
  * date, a date-time without a zone (local time to dateutil) and the many other forms dateutil
  * takes are left to the CLI.
  */
@@ -166,10 +166,13 @@ bool validate_timestamp(const char *s, long long *epoch, int *micro)
     if (*p == '.') {
         int k = 0;
 
-        for (p++; *p >= '0' && *p <= '9' && k < 6; p++, k++)
+        /* dateutil reads 1 to 6 digits as a fraction (".25" is 250000 us); more go to the CLI. */
+        for (p++; *p >= '0' && *p <= '9' && k < 7; p++, k++)
             *micro = *micro * 10 + (*p - '0');
-        if (k != 6)
+        if (k < 1 || k > 6)
             return false;
+        for (; k < 6; k++)
+            *micro *= 10;
     }
     if (strcmp(p, "Z") == 0) {
         off = 0;

@@ -76,6 +76,37 @@ TEST(missing_required_is_a_usage_error)
     args_release(&a);
 }
 
+/* awscli/customizations/paginate.py ensure_paging_params_not_set, before any value is read. */
+TEST(no_paginate_with_paging_options_is_a_usage_error)
+{
+    const char *both[] = {"logs", "filter-log-events", "--log-group-name", "g", "--max-items",
+                          "2",    "--no-paginate",     "--page-size",      "5", "--starting-token",
+                          "t"};
+    const char *limit[] = {"logs", "describe-log-groups", "--limit", "3", "--max-items", "4"};
+    const char *first[] = {"cloudwatch", "list-metrics", "--no-paginate",  "--max-items",
+                           "4",          "--dimensions", "Name=x,Value=y,"};
+    const char *falsy[] = {"logs", "describe-log-groups", "--no-paginate", "--max-items", "0"};
+    struct args a = ARGS_INIT;
+    struct err e = ERR_INIT;
+
+    CHECK_INT(parse(&a, both, ARRAY_SIZE(both), &e), 0);
+    CHECK_STR(a.usage_error, "\nCannot specify --no-paginate along with pagination arguments: "
+                             "--starting-token, --page-size, --max-items\n");
+    args_release(&a);
+    CHECK_INT(parse(&a, limit, ARRAY_SIZE(limit), &e), 0);
+    CHECK_STR(a.usage_error,
+              "\nCannot specify --no-paginate along with pagination arguments: --max-items\n");
+    args_release(&a);
+    /* The CLI checks this before it reads the shorthand (which has a syntax error here). */
+    CHECK_INT(parse(&a, first, ARRAY_SIZE(first), &e), 0);
+    CHECK(a.usage_error != NULL);
+    args_release(&a);
+    /* Only truthy values count: --max-items 0 is allowed. */
+    CHECK_INT(parse(&a, falsy, ARRAY_SIZE(falsy), &e), 0);
+    CHECK(a.usage_error == NULL && !a.paginate);
+    args_release(&a);
+}
+
 TEST(hands_over_what_it_is_not_sure_of)
 {
     const char *abbrev[] = {"logs", "describe-log-groups", "--lim", "5"};
@@ -105,6 +136,11 @@ TEST(timestamps_the_engine_reads)
     CHECK(validate_timestamp("2025-12-02T04:00:00Z", &t, &us) && t == 1764648000);
     CHECK(validate_timestamp("2025-12-02T06:00:00.500000+02:00", &t, &us) && t == 1764648000 &&
           us == 500000);
+    CHECK(validate_timestamp("2025-12-02T04:00:00.25Z", &t, &us) && t == 1764648000 &&
+          us == 250000);
+    CHECK(validate_timestamp("2025-12-02T04:00:00.000001Z", &t, &us) && us == 1);
+    CHECK(!validate_timestamp("2025-12-02T04:00:00.1234567Z", &t, &us));
+    CHECK(!validate_timestamp("2025-12-02T04:00:00.Z", &t, &us));
     CHECK(!validate_timestamp("2026-12-02", &t, &us));
     CHECK(!validate_timestamp("2026-02-30T00:00:00Z", &t, &us));
     CHECK(!validate_timestamp("yesterday", &t, &us));
