@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "awscli/version.h"
 #include "buf.h"
 #include "clock.h"
+#include "engine/cli_models.h"
 #include "engine/engine.h"
 #include "log.h"
 #include "tools/run_aws_cli_result.h"
@@ -40,6 +42,11 @@ struct rac {
     char *config_file_env, *creds_file_env;
     atomic_int running;
     atomic_bool v1_warned; /* the "AWS CLI v1" error line was logged */
+    /* --engine auto: does the AWS CLI have the models of the engine's tables? Checked once,
+     * before the first native call (src/engine/cli_models.h): 0 not yet, 1 yes, -1 no. */
+    pthread_mutex_t models_lock;
+    int models;
+    char models_why[256];
 };
 
 static const char tool_title[] = "Run AWS CLI command";
@@ -238,6 +245,7 @@ int run_aws_cli_new(const struct config *cfg, struct tool **out, struct err *e)
     t->cfg = cfg;
     atomic_init(&t->running, 0);
     atomic_init(&t->v1_warned, false);
+    pthread_mutex_init(&t->models_lock, NULL);
     if (find_cli(t, e) < 0 || start_engine(t, e) < 0)
         goto fail;
     if (policy_new(&t->policy, cfg->allow, cfg->deny, e) < 0)
@@ -287,6 +295,7 @@ void run_aws_cli_free(struct tool *tool)
     free(t->description);
     free(t->config_file_env);
     free(t->creds_file_env);
+    pthread_mutex_destroy(&t->models_lock);
     free(t);
 }
 
@@ -598,11 +607,36 @@ static int run_cli(const struct rac *t, const struct tool_ctx *ctx, struct job *
     return 0;
 }
 
-/* Runs the prepared command with the engine the configuration chose. 0, 1 or -1 as run_cli. */
-static int run(const struct rac *t, const struct tool_ctx *ctx, struct job *j,
-               struct tool_result *r)
+/*
+ * --engine auto stands the native engine in for the AWS CLI only when that CLI has the models
+ * the engine's tables were made from (a newer CLI prints reply members the tables do not
+ * know). The first call checks, once; a difference keeps the engine off with one WARN line.
+ */
+static bool models_match(struct rac *t, struct job *j)
 {
-    if (t->engine) {
+    struct err e = ERR_INIT;
+
+    if (t->cfg->engine != CONFIG_ENGINE_AUTO)
+        return true;
+    pthread_mutex_lock(&t->models_lock);
+    if (t->models == 0) {
+        t->models = engine_cli_models_check(t->aws_path, &e) == 0 ? 1 : -1;
+        if (t->models < 0) {
+            snprintf(t->models_why, sizeof(t->models_why), "%s", e.msg);
+            log_msg(LOG_WARN, "the native engine is off, every command runs the AWS CLI: %s",
+                    e.msg);
+        }
+    }
+    pthread_mutex_unlock(&t->models_lock);
+    if (t->models < 0)
+        snprintf(j->handoff, sizeof(j->handoff), "%s", t->models_why);
+    return t->models > 0;
+}
+
+/* Runs the prepared command with the engine the configuration chose. 0, 1 or -1 as run_cli. */
+static int run(struct rac *t, const struct tool_ctx *ctx, struct job *j, struct tool_result *r)
+{
+    if (t->engine && models_match(t, j)) {
         int rc = run_native(t, ctx, j, r);
         if (rc != 2)
             return rc;
