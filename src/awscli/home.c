@@ -69,7 +69,8 @@ static void remove_at(int parent, const char *name, int depth)
 /*
  * True when the leftover dir/name belongs to no running server: it has a lock file, nobody
  * holds the lock, and it has not changed for HOME_QUIET_S. A directory without a lock file
- * (made by a server older than the lock) is never taken: it may still be in use.
+ * (made by a server older than the lock) is never taken while anything is in it: it may still
+ * be in use; empty and quiet, it is removed (home_sweep).
  */
 static bool home_abandoned(int parent, const char *name, const struct stat *st)
 {
@@ -107,6 +108,10 @@ static void home_sweep(const char *dir)
             continue;
         if (home_abandoned(dirfd(d), de->d_name, &st))
             remove_at(dirfd(d), de->d_name, 0);
+        else if (st.st_mtime <= time(NULL) - HOME_QUIET_S)
+            /* Quiet and without a free lock: removed only if empty (rmdir refuses otherwise),
+             * which a running server's HOME never is (its lock file is inside). */
+            (void)unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR);
     }
     closedir(d);
 }

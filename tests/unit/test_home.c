@@ -127,9 +127,13 @@ TEST(leftovers_swept_safely)
     snprintf(p, sizeof(p), "%s/awscli-mcp-home-live01/.awscli-mcp.lock", scratch);
     held = open(p, O_RDONLY);
     CHECK(held >= 0 && flock(held, LOCK_EX | LOCK_NB) == 0);
-    /* Without a lock file (an older server's, maybe still running): never taken. */
+    /* Without a lock file (an older server's, maybe still running): never taken... */
     make_dir("awscli-mcp-home-oldold");
+    make_file("awscli-mcp-home-oldold/.aws");
     make_old("awscli-mcp-home-oldold");
+    /* ...unless it is empty and quiet: nothing can be using it. */
+    make_dir("awscli-mcp-home-empty1");
+    make_old("awscli-mcp-home-empty1");
     /* A symlink with the right name, pointing at a directory: never followed or removed. */
     snprintf(p, sizeof(p), "%s/outside", scratch);
     snprintf(home, sizeof(home), "%s/awscli-mcp-home-symlnk", scratch);
@@ -143,7 +147,8 @@ TEST(leftovers_swept_safely)
     CHECK(exists("outside/keep"));
     CHECK(exists("awscli-mcp-home-live01/.awscli-mcp.lock"));
     CHECK(exists("awscli-mcp-home-fresh1/.awscli-mcp.lock"));
-    CHECK(exists("awscli-mcp-home-oldold"));
+    CHECK(exists("awscli-mcp-home-oldold/.aws"));
+    CHECK(!exists("awscli-mcp-home-empty1"));
     CHECK(exists("awscli-mcp-home-symlnk"));
     CHECK(exists("awscli-mcp-home-toolongname"));
     CHECK(exists("unrelated"));
