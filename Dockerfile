@@ -24,7 +24,7 @@ FROM ${DEBIAN_IMAGE} AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       gcc libc6-dev make cmake pkg-config \
-      libjansson-dev libcurl4-openssl-dev libmicrohttpd-dev libssl-dev libexpat1-dev \
+      libjansson-dev libmicrohttpd-dev libssl-dev libexpat1-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Only the sources: tests/ is not in the build context (.dockerignore), so CMake defines no
@@ -78,12 +78,13 @@ RUN apt-get update \
 
 # ---- Runtime ----
 FROM awscli-${AWSCLI_SOURCE} AS runtime
-# libcurl4 (Lambda Runtime API) and libmicrohttpd12 (`serve`) are loaded at run time by the
-# modes that use them (libcurl4 brings libssl3, whose libcrypto SigV4 loads); libjansson4 and
-# libexpat1 (the native engine's XML replies) are linked.
+# libssl3 (TLS of the HTTPS client, libcrypto for SigV4) and libmicrohttpd12 (`serve`) are
+# loaded at run time by the modes that use them; libjansson4 and libexpat1 (the native
+# engine's XML replies) are linked. The Lambda Runtime API is plain HTTP on 127.0.0.1, spoken
+# by the program's own client (src/aws/http.h).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      ca-certificates libjansson4 libexpat1 libcurl4 libmicrohttpd12 \
+      ca-certificates libjansson4 libexpat1 libssl3 libmicrohttpd12 \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log \
  && aws --version 2>&1 | grep -q '^aws-cli/2\.'
 COPY --from=build /build/awscli-mcp /usr/local/bin/awscli-mcp

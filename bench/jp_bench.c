@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "jmespath/jmespath.h"
+#include "pyjson.h"
 
 static double now_us(void)
 {
@@ -58,7 +59,7 @@ int main(int argc, char **argv)
         t[i] = now_us() - t0;
     }
     qsort(t, (size_t)runs, sizeof(*t), cmp);
-    if (jp_dump(out, true, -1, &b) < 0)
+    if (pyjson_dump(out, PYJSON_COMPACT, &b) < 0)
         return 1;
     printf("%.1f %.1f %zu\n", t[runs / 2], t[0], b.len);
     buf_release(&b);

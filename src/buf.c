@@ -68,31 +68,38 @@ int buf_adds(struct buf *b, const char *s)
     return buf_add(b, s, strlen(s));
 }
 
+int buf_vaddf(struct buf *b, const char *fmt, va_list ap)
+{
+    char small[256], *big;
+    va_list again;
+    int n, rc;
+
+    va_copy(again, ap);
+    n = vsnprintf(small, sizeof(small), fmt, ap);
+    if (n < 0 || (size_t)n < sizeof(small)) {
+        va_end(again);
+        return n < 0 ? -1 : buf_add(b, small, (size_t)n);
+    }
+    big = xmalloc((size_t)n + 1);
+    if (big)
+        vsnprintf(big, (size_t)n + 1, fmt, again);
+    va_end(again);
+    if (!big)
+        return -1;
+    rc = buf_add(b, big, (size_t)n);
+    free(big);
+    return rc;
+}
+
 int buf_addf(struct buf *b, const char *fmt, ...)
 {
-    char small[256];
     va_list ap;
-    int n;
+    int rc;
 
     va_start(ap, fmt);
-    n = vsnprintf(small, sizeof(small), fmt, ap);
+    rc = buf_vaddf(b, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return -1;
-    if ((size_t)n < sizeof(small))
-        return buf_add(b, small, (size_t)n);
-    {
-        char *big = xmalloc((size_t)n + 1);
-        int rc;
-        if (!big)
-            return -1;
-        va_start(ap, fmt);
-        vsnprintf(big, (size_t)n + 1, fmt, ap);
-        va_end(ap);
-        rc = buf_add(b, big, (size_t)n);
-        free(big);
-        return rc;
-    }
+    return rc;
 }
 
 void buf_reset(struct buf *b)

@@ -11,6 +11,7 @@
  * the first append).
  */
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -45,6 +46,7 @@ void buf_init(struct buf *b, size_t max);
 int buf_add(struct buf *b, const void *data, size_t n) WUR;
 int buf_adds(struct buf *b, const char *s) WUR;
 int buf_addf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3) WUR;
+int buf_vaddf(struct buf *b, const char *fmt, va_list ap) PRINTF_LIKE(2, 0) WUR;
 void buf_reset(struct buf *b);
 /* Hands the malloc'd string to the caller (never NULL unless out of memory) and re-inits b. */
 char *buf_take(struct buf *b, size_t *len);

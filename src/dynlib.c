@@ -1,6 +1,6 @@
-#define DYNLIB_CURL
 #define DYNLIB_MHD
 #define DYNLIB_CRYPTO
+#define DYNLIB_SSL
 #include "dynlib.h"
 
 #include <dlfcn.h>
@@ -9,9 +9,9 @@
 #include "log.h"
 #include "banned.h"
 
-struct dynlib_curl dynlib_curl;
 struct dynlib_mhd dynlib_mhd;
 struct dynlib_crypto dynlib_crypto;
+struct dynlib_ssl dynlib_ssl;
 
 struct symbol {
     const char *name;
@@ -47,36 +47,6 @@ static int load(const char *soname, const char *package, const struct symbol *sy
     {                                                                                              \
         name, (void **)&table.field                                                                \
     }
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static int curl_loaded = -1;
-
-static void curl_load(void)
-{
-    static const struct symbol syms[] = {
-        SYM(dynlib_curl, global_init, "curl_global_init"),
-        SYM(dynlib_curl, global_cleanup, "curl_global_cleanup"),
-        SYM(dynlib_curl, easy_init, "curl_easy_init"),
-        SYM(dynlib_curl, easy_setopt, "curl_easy_setopt"),
-        SYM(dynlib_curl, easy_perform, "curl_easy_perform"),
-        SYM(dynlib_curl, easy_getinfo, "curl_easy_getinfo"),
-        SYM(dynlib_curl, easy_strerror, "curl_easy_strerror"),
-        SYM(dynlib_curl, easy_cleanup, "curl_easy_cleanup"),
-        SYM(dynlib_curl, easy_reset, "curl_easy_reset"),
-        SYM(dynlib_curl, slist_append, "curl_slist_append"),
-        SYM(dynlib_curl, slist_free_all, "curl_slist_free_all"),
-        SYM(dynlib_curl, share_init, "curl_share_init"),
-        SYM(dynlib_curl, share_setopt, "curl_share_setopt"),
-        SYM(dynlib_curl, share_cleanup, "curl_share_cleanup"),
-    };
-    curl_loaded = load("libcurl.so.4", "libcurl4", syms, ARRAY_SIZE(syms));
-}
-
-CURLcode dynlib_curl_global_init(long flags)
-{
-    pthread_once(&curl_once, curl_load);
-    return curl_loaded == 0 ? dynlib_curl.global_init(flags) : CURLE_FAILED_INIT;
-}
 
 static pthread_once_t mhd_once = PTHREAD_ONCE_INIT;
 static int mhd_loaded = -1;
@@ -132,4 +102,55 @@ int dynlib_crypto_load(void)
 {
     pthread_once(&crypto_once, crypto_load);
     return crypto_loaded;
+}
+
+static pthread_once_t ssl_once = PTHREAD_ONCE_INIT;
+static int ssl_loaded = -1;
+
+static void ssl_load(void)
+{
+    static const struct symbol syms[] = {
+        SYM(dynlib_ssl, tls_client_method, "TLS_client_method"),
+        SYM(dynlib_ssl, ctx_new, "SSL_CTX_new"),
+        SYM(dynlib_ssl, ctx_free, "SSL_CTX_free"),
+        SYM(dynlib_ssl, ctx_ctrl, "SSL_CTX_ctrl"),
+        SYM(dynlib_ssl, ctx_set_options, "SSL_CTX_set_options"),
+        SYM(dynlib_ssl, ctx_set_verify, "SSL_CTX_set_verify"),
+        SYM(dynlib_ssl, ctx_set_default_verify_paths, "SSL_CTX_set_default_verify_paths"),
+        SYM(dynlib_ssl, ctx_load_verify_file, "SSL_CTX_load_verify_file"),
+        SYM(dynlib_ssl, ctx_load_verify_dir, "SSL_CTX_load_verify_dir"),
+        SYM(dynlib_ssl, ctx_sess_set_new_cb, "SSL_CTX_sess_set_new_cb"),
+        SYM(dynlib_ssl, ssl_new, "SSL_new"),
+        SYM(dynlib_ssl, ssl_free, "SSL_free"),
+        SYM(dynlib_ssl, set_fd, "SSL_set_fd"),
+        SYM(dynlib_ssl, set1_host, "SSL_set1_host"),
+        SYM(dynlib_ssl, ssl_ctrl, "SSL_ctrl"),
+        SYM(dynlib_ssl, get0_param, "SSL_get0_param"),
+        SYM(dynlib_ssl, param_set1_ip_asc, "X509_VERIFY_PARAM_set1_ip_asc"),
+        SYM(dynlib_ssl, set_ex_data, "SSL_set_ex_data"),
+        SYM(dynlib_ssl, get_ex_data, "SSL_get_ex_data"),
+        SYM(dynlib_ssl, set_session, "SSL_set_session"),
+        SYM(dynlib_ssl, session_free, "SSL_SESSION_free"),
+        SYM(dynlib_ssl, session_is_resumable, "SSL_SESSION_is_resumable"),
+        SYM(dynlib_ssl, ssl_connect, "SSL_connect"),
+        SYM(dynlib_ssl, ssl_read, "SSL_read"),
+        SYM(dynlib_ssl, ssl_write, "SSL_write"),
+        SYM(dynlib_ssl, get_error, "SSL_get_error"),
+        SYM(dynlib_ssl, ssl_shutdown, "SSL_shutdown"),
+        SYM(dynlib_ssl, get_verify_result, "SSL_get_verify_result"),
+        SYM(dynlib_ssl, verify_cert_error_string, "X509_verify_cert_error_string"),
+        SYM(dynlib_ssl, err_get_error, "ERR_get_error"),
+        SYM(dynlib_ssl, err_error_string_n, "ERR_error_string_n"),
+        SYM(dynlib_ssl, err_clear_error, "ERR_clear_error"),
+        SYM(dynlib_ssl, default_cert_dir, "X509_get_default_cert_dir"),
+        SYM(dynlib_ssl, default_cert_dir_env, "X509_get_default_cert_dir_env"),
+        SYM(dynlib_ssl, default_cert_file_env, "X509_get_default_cert_file_env"),
+    };
+    ssl_loaded = load("libssl.so.3", "libssl3", syms, ARRAY_SIZE(syms));
+}
+
+int dynlib_ssl_load(void)
+{
+    pthread_once(&ssl_once, ssl_load);
+    return ssl_loaded;
 }

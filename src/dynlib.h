@@ -2,64 +2,21 @@
 #define DYNLIB_H
 
 /*
- * libcurl, libmicrohttpd and libcrypto, loaded with dlopen(3) only by the modes that use them.
+ * libmicrohttpd, libcrypto and libssl, loaded with dlopen(3) only by the modes that use them.
  *
- * Why: linked the ordinary way, the two libraries pull 30 more shared objects (GnuTLS,
- * OpenSSL, Kerberos, LDAP, ...) into every start of the program, which costs about 4 ms before
- * main(): an eighth of a millisecond-scale budget for `stdio`, which needs neither, and a waste
- * in a Lambda cold start, which needs only libcurl. See docs/benchmarks.md.
+ * Why: linked the ordinary way, they pull their own dependencies (libmicrohttpd brings GnuTLS
+ * and its companions) into every start of the program, and their relocations and page faults
+ * cost milliseconds before main(): libssl with libcrypto alone about 2.4 ms (hyperfine), much
+ * of a millisecond-scale budget for `stdio`, which needs none of them. See docs/benchmarks.md.
  *
- * How: include this header instead of <curl/curl.h> / <microhttpd.h> (define DYNLIB_CURL or
- * DYNLIB_MHD first). The library functions the code base uses become calls through a table
- * filled by dlsym. The first call of curl_global_init() or MHD_start_daemon() loads the
- * library; if it cannot be loaded, that call fails (CURLE_FAILED_INIT / NULL) after logging
- * one line that names the missing library and the Debian package to install. Every other
- * function must only be called after that first call succeeded. Loading happens once per
- * process (pthread_once) and is thread-safe.
+ * How: include this header instead of <microhttpd.h> / <openssl/...> (define DYNLIB_MHD,
+ * DYNLIB_CRYPTO or DYNLIB_SSL first). The library functions the code base uses become calls
+ * through a table filled by dlsym. MHD_start_daemon() loads libmicrohttpd on its first call
+ * and fails (NULL) if it cannot; dynlib_crypto_load() and dynlib_ssl_load() load theirs and
+ * return -1 if they cannot. Either way one log line names the missing library and the Debian
+ * package to install. Every other function must only be called after the load succeeded.
+ * Loading happens once per process (pthread_once) and is thread-safe.
  */
-
-#ifdef DYNLIB_CURL
-#define CURL_DISABLE_TYPECHECK /* the type-checking macros would call the symbol directly */
-#include <curl/curl.h>
-
-struct dynlib_curl {
-    CURLcode (*global_init)(long flags);
-    void (*global_cleanup)(void);
-    CURL *(*easy_init)(void);
-    CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
-    CURLcode (*easy_perform)(CURL *curl);
-    CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
-    const char *(*easy_strerror)(CURLcode code);
-    void (*easy_cleanup)(CURL *curl);
-    void (*easy_reset)(CURL *curl);
-    struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
-    void (*slist_free_all)(struct curl_slist *list);
-    CURLSH *(*share_init)(void);
-    CURLSHcode (*share_setopt)(CURLSH *share, CURLSHoption option, ...);
-    CURLSHcode (*share_cleanup)(CURLSH *share);
-};
-extern struct dynlib_curl dynlib_curl;
-CURLcode dynlib_curl_global_init(long flags);
-
-/* curl.h defines these two as function-like macros that check the argument count. */
-#undef curl_easy_setopt
-#undef curl_easy_getinfo
-#undef curl_share_setopt
-#define curl_global_init    dynlib_curl_global_init
-#define curl_global_cleanup dynlib_curl.global_cleanup
-#define curl_easy_init      dynlib_curl.easy_init
-#define curl_easy_setopt    dynlib_curl.easy_setopt
-#define curl_easy_perform   dynlib_curl.easy_perform
-#define curl_easy_getinfo   dynlib_curl.easy_getinfo
-#define curl_easy_strerror  dynlib_curl.easy_strerror
-#define curl_easy_cleanup   dynlib_curl.easy_cleanup
-#define curl_easy_reset     dynlib_curl.easy_reset
-#define curl_slist_append   dynlib_curl.slist_append
-#define curl_slist_free_all dynlib_curl.slist_free_all
-#define curl_share_init     dynlib_curl.share_init
-#define curl_share_setopt   dynlib_curl.share_setopt
-#define curl_share_cleanup  dynlib_curl.share_cleanup
-#endif
 
 #ifdef DYNLIB_CRYPTO
 /*
@@ -86,6 +43,95 @@ int dynlib_crypto_load(void);
 #define EVP_sha256      dynlib_crypto.sha256
 #define HMAC            dynlib_crypto.hmac
 #define OPENSSL_cleanse dynlib_crypto.cleanse
+#endif
+
+#ifdef DYNLIB_SSL
+/*
+ * libssl (OpenSSL 3) for the HTTPS client of src/aws/http: linked normally it would cost about
+ * 2.4 ms at every start of the program (libssl and libcrypto's relocations and page faults,
+ * measured with hyperfine), in every mode; loaded here only when a request goes to an https://
+ * URL. Call dynlib_ssl_load() (0 = loaded; -1 after one log line) before the others. The
+ * libcrypto functions below (ERR_*, X509_*) come from the libcrypto that libssl pulls in.
+ */
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+struct dynlib_ssl {
+    const SSL_METHOD *(*tls_client_method)(void);
+    SSL_CTX *(*ctx_new)(const SSL_METHOD *meth);
+    void (*ctx_free)(SSL_CTX *ctx);
+    long (*ctx_ctrl)(SSL_CTX *ctx, int cmd, long larg, void *parg);
+    uint64_t (*ctx_set_options)(SSL_CTX *ctx, uint64_t op);
+    void (*ctx_set_verify)(SSL_CTX *ctx, int mode, SSL_verify_cb cb);
+    int (*ctx_set_default_verify_paths)(SSL_CTX *ctx);
+    int (*ctx_load_verify_file)(SSL_CTX *ctx, const char *file);
+    int (*ctx_load_verify_dir)(SSL_CTX *ctx, const char *dir);
+    void (*ctx_sess_set_new_cb)(SSL_CTX *ctx, int (*cb)(SSL *ssl, SSL_SESSION *sess));
+    SSL *(*ssl_new)(SSL_CTX *ctx);
+    void (*ssl_free)(SSL *ssl);
+    int (*set_fd)(SSL *ssl, int fd);
+    int (*set1_host)(SSL *ssl, const char *hostname);
+    long (*ssl_ctrl)(SSL *ssl, int cmd, long larg, void *parg);
+    X509_VERIFY_PARAM *(*get0_param)(SSL *ssl);
+    int (*param_set1_ip_asc)(X509_VERIFY_PARAM *param, const char *ipasc);
+    int (*set_ex_data)(SSL *ssl, int idx, void *data);
+    void *(*get_ex_data)(const SSL *ssl, int idx);
+    int (*set_session)(SSL *ssl, SSL_SESSION *session);
+    void (*session_free)(SSL_SESSION *session);
+    int (*session_is_resumable)(const SSL_SESSION *s);
+    int (*ssl_connect)(SSL *ssl);
+    int (*ssl_read)(SSL *ssl, void *buf, int num);
+    int (*ssl_write)(SSL *ssl, const void *buf, int num);
+    int (*get_error)(const SSL *ssl, int ret);
+    int (*ssl_shutdown)(SSL *ssl);
+    long (*get_verify_result)(const SSL *ssl);
+    const char *(*verify_cert_error_string)(long n);
+    unsigned long (*err_get_error)(void);
+    void (*err_error_string_n)(unsigned long e, char *buf, size_t len);
+    void (*err_clear_error)(void);
+    const char *(*default_cert_dir)(void);
+    const char *(*default_cert_dir_env)(void);
+    const char *(*default_cert_file_env)(void);
+};
+extern struct dynlib_ssl dynlib_ssl;
+int dynlib_ssl_load(void);
+
+#define TLS_client_method                dynlib_ssl.tls_client_method
+#define SSL_CTX_new                      dynlib_ssl.ctx_new
+#define SSL_CTX_free                     dynlib_ssl.ctx_free
+#define SSL_CTX_ctrl                     dynlib_ssl.ctx_ctrl
+#define SSL_CTX_set_options              dynlib_ssl.ctx_set_options
+#define SSL_CTX_set_verify               dynlib_ssl.ctx_set_verify
+#define SSL_CTX_set_default_verify_paths dynlib_ssl.ctx_set_default_verify_paths
+#define SSL_CTX_load_verify_file         dynlib_ssl.ctx_load_verify_file
+#define SSL_CTX_load_verify_dir          dynlib_ssl.ctx_load_verify_dir
+#define SSL_CTX_sess_set_new_cb          dynlib_ssl.ctx_sess_set_new_cb
+#define SSL_new                          dynlib_ssl.ssl_new
+#define SSL_free                         dynlib_ssl.ssl_free
+#define SSL_set_fd                       dynlib_ssl.set_fd
+#define SSL_set1_host                    dynlib_ssl.set1_host
+#define SSL_ctrl                         dynlib_ssl.ssl_ctrl
+#define SSL_get0_param                   dynlib_ssl.get0_param
+#define X509_VERIFY_PARAM_set1_ip_asc    dynlib_ssl.param_set1_ip_asc
+#define SSL_set_ex_data                  dynlib_ssl.set_ex_data
+#define SSL_get_ex_data                  dynlib_ssl.get_ex_data
+#define SSL_set_session                  dynlib_ssl.set_session
+#define SSL_SESSION_free                 dynlib_ssl.session_free
+#define SSL_SESSION_is_resumable         dynlib_ssl.session_is_resumable
+#define SSL_connect                      dynlib_ssl.ssl_connect
+#define SSL_read                         dynlib_ssl.ssl_read
+#define SSL_write                        dynlib_ssl.ssl_write
+#define SSL_get_error                    dynlib_ssl.get_error
+#define SSL_shutdown                     dynlib_ssl.ssl_shutdown
+#define SSL_get_verify_result            dynlib_ssl.get_verify_result
+#define X509_verify_cert_error_string    dynlib_ssl.verify_cert_error_string
+#define ERR_get_error                    dynlib_ssl.err_get_error
+#define ERR_error_string_n               dynlib_ssl.err_error_string_n
+#define ERR_clear_error                  dynlib_ssl.err_clear_error
+#define X509_get_default_cert_dir        dynlib_ssl.default_cert_dir
+#define X509_get_default_cert_dir_env    dynlib_ssl.default_cert_dir_env
+#define X509_get_default_cert_file_env   dynlib_ssl.default_cert_file_env
 #endif
 
 #ifdef DYNLIB_MHD

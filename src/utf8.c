@@ -50,6 +50,25 @@ size_t utf8_seq(const unsigned char *s, size_t n, bool *complete)
     return need;
 }
 
+int utf8_decode(const char *s, size_t n, size_t *i, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s + *i;
+    bool complete;
+    size_t len = utf8_seq(u, n - *i, &complete);
+    uint32_t c;
+
+    *i += len;
+    if (!complete) {
+        *cp = 0xFFFD;
+        return -1;
+    }
+    c = len == 1 ? u[0] : len == 2 ? u[0] & 0x1Fu : len == 3 ? u[0] & 0x0Fu : u[0] & 0x07u;
+    for (size_t k = 1; k < len; k++)
+        c = (c << 6) | (u[k] & 0x3Fu);
+    *cp = c;
+    return 0;
+}
+
 int utf8_repair(struct buf *b, bool cut)
 {
     static const char fffd[] = "\xEF\xBF\xBD";

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -19,6 +20,13 @@
  * "maximal subpart" (at least one byte).
  */
 size_t utf8_seq(const unsigned char *s, size_t n, bool *complete);
+
+/*
+ * The code point of the sequence at s[*i] (*i < n), advancing *i past it. Where no complete
+ * well-formed sequence starts there, gives U+FFFD, advances past the maximal subpart and
+ * returns -1 (the callers' strings are valid already; this keeps them safe if one is not).
+ */
+int utf8_decode(const char *s, size_t n, size_t *i, uint32_t *cp);
 
 /* Offset of the first byte that is not part of well-formed UTF-8, or n when all is valid. */
 size_t utf8_valid_len(const char *s, size_t n);

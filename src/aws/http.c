@@ -1,4 +1,3 @@
-#define DYNLIB_CURL
 #include "aws/http.h"
 
 #include <ctype.h>
@@ -10,21 +9,25 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "aws/http_conn.h"
+#include "aws/http_parse.h"
+#include "aws/http_proxy.h"
 #include "clock.h"
-#include "dynlib.h"
-#include "log.h"
 #include "banned.h"
 
-#define POOL_MAX                8 /* idle handles kept, each with its kept-alive connection */
+#define POOL_MAX                8 /* idle kept-alive connections, all hosts together */
 #define DEFAULT_CONNECT_TIMEOUT 10000
+#define MAX_IDLE_MS                                                                                \
+    118000                          /* an older idle connection is closed, not reused              \
+                                       (libcurl's default CURLOPT_MAXAGE_CONN) */
+#define INLINE_BODY     (16 * 1024) /* a body up to this goes out with the head */
+#define MAX_HEADER_LINE 8192
 
 struct aws_http_client {
-    pthread_mutex_t lock; /* guards the pool */
-    CURL *idle[POOL_MAX];
+    pthread_mutex_t lock;             /* guards the pool */
+    struct http_conn *idle[POOL_MAX]; /* oldest first */
     size_t n_idle;
-    CURLSH *share;
-    pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
-    char *ca_bundle;
+    struct http_tls tls;
     char *user_agent;
     size_t max_response;
     long connect_timeout_ms;
@@ -157,21 +160,6 @@ const char *aws_http_response_header(const struct aws_http_response *r, const ch
 
 /* ---- the client ---- */
 
-static void share_lock(CURL *h, curl_lock_data d, curl_lock_access a, void *arg)
-{
-    struct aws_http_client *c = arg;
-    (void)h;
-    (void)a;
-    pthread_mutex_lock(&c->share_locks[d]);
-}
-
-static void share_unlock(CURL *h, curl_lock_data d, void *arg)
-{
-    struct aws_http_client *c = arg;
-    (void)h;
-    pthread_mutex_unlock(&c->share_locks[d]);
-}
-
 int aws_http_client_new(const struct aws_http_options *o, struct aws_http_client **out,
                         struct err *e)
 {
@@ -182,30 +170,17 @@ int aws_http_client_new(const struct aws_http_options *o, struct aws_http_client
     const char *ca = o->ca_bundle ? o->ca_bundle : getenv("AWS_CA_BUNDLE");
     if (ca && *ca && access(ca, R_OK) != 0)
         return err_set(e, ERR_INVALID_PARAMS, "CA bundle '%s' (AWS_CA_BUNDLE) cannot be read", ca);
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-        return err_set(e, ERR_INTERNAL, "libcurl cannot be loaded (Debian package libcurl4)");
     struct aws_http_client *c = xcalloc(1, sizeof(*c));
     if (!c)
         return err_set(e, ERR_INTERNAL, "out of memory");
     pthread_mutex_init(&c->lock, NULL);
-    for (size_t i = 0; i < ARRAY_SIZE(c->share_locks); i++)
-        pthread_mutex_init(&c->share_locks[i], NULL);
     c->max_response = o->max_response ? o->max_response : AWS_HTTP_DEFAULT_MAX_RESPONSE;
     c->connect_timeout_ms = o->connect_timeout_ms ? o->connect_timeout_ms : DEFAULT_CONNECT_TIMEOUT;
-    c->ca_bundle = ca && *ca ? xstrdup(ca) : NULL;
     c->user_agent = xstrdup(o->user_agent ? o->user_agent : "awscli-mcp/" AWSCLI_MCP_VERSION);
-    c->share = curl_share_init();
-    if (!c->user_agent || (ca && *ca && !c->ca_bundle) || !c->share) {
+    if (http_tls_init(&c->tls, ca && *ca ? ca : NULL) < 0 || !c->user_agent) {
         aws_http_client_free(c);
         return err_set(e, ERR_INTERNAL, "out of memory");
     }
-    /* TLS sessions and DNS answers are shared between the pooled handles; connections are not
-     * (each handle keeps its own), which avoids libcurl's shared-connection-cache locking. */
-    curl_share_setopt(c->share, CURLSHOPT_LOCKFUNC, share_lock);
-    curl_share_setopt(c->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
-    curl_share_setopt(c->share, CURLSHOPT_USERDATA, c);
-    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     *out = c;
     return 0;
 }
@@ -215,125 +190,52 @@ void aws_http_client_free(struct aws_http_client *c)
     if (!c)
         return;
     for (size_t i = 0; i < c->n_idle; i++)
-        curl_easy_cleanup(c->idle[i]);
-    if (c->share)
-        curl_share_cleanup(c->share);
-    for (size_t i = 0; i < ARRAY_SIZE(c->share_locks); i++)
-        pthread_mutex_destroy(&c->share_locks[i]);
+        http_conn_close(c->idle[i]);
+    http_tls_release(&c->tls);
     pthread_mutex_destroy(&c->lock);
-    free(c->ca_bundle);
     free(c->user_agent);
     free(c);
 }
 
-static CURL *pool_take(struct aws_http_client *c)
+/* An idle connection for key that is still usable, or NULL. */
+static struct http_conn *pool_take(struct aws_http_client *c, const char *key)
 {
-    CURL *h = NULL;
-    pthread_mutex_lock(&c->lock);
-    if (c->n_idle > 0)
-        h = c->idle[--c->n_idle];
-    pthread_mutex_unlock(&c->lock);
-    if (!h) {
-        h = curl_easy_init();
-        if (h)
-            curl_easy_setopt(h, CURLOPT_SHARE, c->share);
-    }
-    return h;
-}
-
-static void pool_give(struct aws_http_client *c, CURL *h)
-{
-    pthread_mutex_lock(&c->lock);
-    if (c->n_idle < POOL_MAX) {
-        c->idle[c->n_idle++] = h;
-        h = NULL;
-    }
-    pthread_mutex_unlock(&c->lock);
-    if (h)
-        curl_easy_cleanup(h);
-}
-
-/* ---- one exchange ---- */
-
-struct xfer {
-    const struct aws_http_request *req;
-    struct aws_http_response *resp;
-    size_t max, received;
-    bool too_large, stopped;
-    struct err *e;
-};
-
-static size_t on_header(char *p, size_t size, size_t n, void *arg)
-{
-    struct xfer *x = arg;
-    size_t len = size * n, l = len;
-    while (l > 0 && (p[l - 1] == '\r' || p[l - 1] == '\n'))
-        l--;
-    if (l >= 5 && strncmp(p, "HTTP/", 5) == 0) {
-        /* A new status line (after 100 Continue, say) starts the headers over. */
-        free_headers(x->resp);
-        const char *sp = memchr(p, ' ', l);
-        x->resp->status = sp ? strtol(sp + 1, NULL, 10) : 0;
-        return len;
-    }
-    const char *colon = memchr(p, ':', l);
-    if (!colon || x->resp->n_headers == 256)
-        return len;
-    size_t nl = (size_t)(colon - p);
-    const char *v = colon + 1;
-    size_t vl = l - nl - 1;
-    while (vl > 0 && (*v == ' ' || *v == '\t')) {
-        v++;
-        vl--;
-    }
-    while (vl > 0 && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
-        vl--;
-    char *s = xmalloc(nl + vl + 2);
-    struct aws_header *nh = xrealloc(x->resp->headers, (x->resp->n_headers + 1) * sizeof(*nh));
-    if (!s || !nh) {
-        free(s);
-        if (nh)
-            x->resp->headers = nh;
-        return 0;
-    }
-    memcpy(s, p, nl);
-    s[nl] = '\0';
-    memcpy(s + nl + 1, v, vl);
-    s[nl + 1 + vl] = '\0';
-    x->resp->headers = nh;
-    nh[x->resp->n_headers].name = s;
-    nh[x->resp->n_headers].value = s + nl + 1;
-    x->resp->n_headers++;
-    return len;
-}
-
-static size_t on_write(char *p, size_t size, size_t n, void *arg)
-{
-    struct xfer *x = arg;
-    size_t len = size * n;
-    if (x->received + len > x->max) {
-        x->too_large = true;
-        return 0;
-    }
-    x->received += len;
-    if (x->req->on_body) {
-        if (x->req->on_body(x->req->arg, x->resp, p, len, x->e) < 0) {
-            x->stopped = true;
-            return 0;
+    for (;;) {
+        struct http_conn *conn = NULL;
+        pthread_mutex_lock(&c->lock);
+        for (size_t i = c->n_idle; i-- > 0;) {
+            if (strcmp(c->idle[i]->key, key) == 0) {
+                conn = c->idle[i];
+                memmove(&c->idle[i], &c->idle[i + 1], (c->n_idle - i - 1) * sizeof(c->idle[0]));
+                c->n_idle--;
+                break;
+            }
         }
-        return len;
+        pthread_mutex_unlock(&c->lock);
+        if (!conn)
+            return NULL;
+        if (clock_mono_ms() - conn->idle_since <= MAX_IDLE_MS && http_conn_alive(conn))
+            return conn;
+        http_conn_close(conn); /* closed by the server while idle, or too old: try another */
     }
-    if (buf_add(&x->resp->body, p, len) < 0)
-        return 0;
-    return len;
 }
 
-static int on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+static void pool_give(struct aws_http_client *c, struct http_conn *conn)
 {
-    struct xfer *x = arg;
-    (void)dt, (void)dn, (void)ut, (void)un;
-    return x->req->cancel && atomic_load(x->req->cancel) ? 1 : 0;
+    struct http_conn *evicted = NULL;
+    conn->idle_since = clock_mono_ms();
+    pthread_mutex_lock(&c->lock);
+    if (c->n_idle == POOL_MAX) {
+        evicted = c->idle[0];
+        memmove(&c->idle[0], &c->idle[1], (POOL_MAX - 1) * sizeof(c->idle[0]));
+        c->n_idle--;
+    }
+    c->idle[c->n_idle++] = conn;
+    pthread_mutex_unlock(&c->lock);
+    http_conn_close(evicted);
 }
+
+/* ---- the request's bytes ---- */
 
 static bool is_hop_header(const char *name)
 {
@@ -341,26 +243,29 @@ static bool is_hop_header(const char *name)
            strcasecmp(name, "transfer-encoding") == 0 || strcasecmp(name, "connection") == 0;
 }
 
-static int add_header(struct curl_slist **l, const char *name, const char *value)
+static int add_header(struct buf *b, const char *name, const char *value, struct err *e)
 {
-    char line[8192];
-    int n = *value ? snprintf(line, sizeof(line), "%s: %s", name, value)
-                   : snprintf(line, sizeof(line), "%s;", name);
-    if (n < 0 || (size_t)n >= sizeof(line) || strpbrk(line, "\r\n"))
-        return -1;
-    struct curl_slist *nl = curl_slist_append(*l, line);
-    if (!nl)
-        return -1;
-    *l = nl;
+    if (strlen(name) + strlen(value) + 2 > MAX_HEADER_LINE || strpbrk(name, "\r\n") ||
+        strpbrk(value, "\r\n"))
+        return err_set(e, ERR_INVALID_PARAMS, "header '%s' is too long or holds a line break",
+                       name);
+    if (buf_addf(b, *value ? "%s: %s\r\n" : "%s:\r\n", name, value) < 0)
+        return err_set(e, ERR_INTERNAL, "out of memory building request headers");
     return 0;
 }
 
-/* Builds the header list: the caller's, Host from the URL, and the signature's. */
-static int build_headers(const struct aws_http_request *r, const struct aws_url *u,
-                         const char *method, struct curl_slist **out, struct err *e)
+/*
+ * The request line and header section (and a small body) in out: the caller's headers, Host
+ * from the URL, User-Agent unless the caller gave one, Content-Length, and the signature's,
+ * computed last over exactly what is sent.
+ */
+static int build_request(const struct aws_http_client *c, const struct aws_http_request *r,
+                         const struct aws_url *u, const char *method, struct buf *out,
+                         struct err *e)
 {
     struct aws_header h[AWS_HTTP_MAX_HEADERS + 1];
     size_t n = 0;
+    bool has_ua = false;
     struct sigv4_signed sig;
     int rc = -1;
     sigv4_signed_init(&sig);
@@ -368,90 +273,300 @@ static int build_headers(const struct aws_http_request *r, const struct aws_url 
         err_set(e, ERR_INVALID_PARAMS, "more than %d request headers", AWS_HTTP_MAX_HEADERS);
         goto out;
     }
-    h[n++] = (struct aws_header){"Host", u->authority};
-    for (size_t i = 0; i < r->n_headers; i++)
-        if (!is_hop_header(r->headers[i].name))
-            h[n++] = r->headers[i];
-    for (size_t i = 0; i < n; i++) {
-        if (add_header(out, h[i].name, h[i].value ? h[i].value : "") < 0) {
-            err_set(e, ERR_INVALID_PARAMS, "header '%s' is too long or holds a line break",
-                    h[i].name);
+    for (const char *m = method; *m; m++) {
+        if (!isalpha((unsigned char)*m)) {
+            err_set(e, ERR_INVALID_PARAMS, "method '%s' is not a word", method);
             goto out;
         }
     }
-    /* libcurl would otherwise send Expect: 100-continue for large bodies and wait for it. */
-    if (add_header(out, "Expect", "") < 0)
-        goto oom;
+    h[n++] = (struct aws_header){"Host", u->authority};
+    for (size_t i = 0; i < r->n_headers; i++) {
+        if (is_hop_header(r->headers[i].name))
+            continue;
+        h[n] = r->headers[i];
+        if (!h[n].value)
+            h[n].value = "";
+        has_ua |= strcasecmp(h[n].name, "user-agent") == 0;
+        n++;
+    }
+    if (buf_addf(out, "%s %s%s%s HTTP/1.1\r\n", method, u->path, *u->query ? "?" : "", u->query) <
+        0) {
+        err_set(e, ERR_INTERNAL, "out of memory building the request");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (add_header(out, h[i].name, h[i].value, e) < 0)
+            goto out;
+    if (!has_ua && add_header(out, "User-Agent", c->user_agent, e) < 0)
+        goto out;
+    bool bodied = r->body || strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 ||
+                  strcmp(method, "PATCH") == 0;
+    if (bodied && buf_addf(out, "Content-Length: %zu\r\n", r->body ? r->body_len : 0) < 0) {
+        err_set(e, ERR_INTERNAL, "out of memory building the request");
+        goto out;
+    }
     if (r->sign && r->credentials) {
         struct sigv4_request sr = {method, u->path, u->query, h, n, r->body, r->body_len, NULL};
         if (sigv4_sign(&sr, r->credentials, r->sign, &sig, e) < 0)
             goto out;
-        if (add_header(out, "X-Amz-Date", sig.amz_date) < 0 ||
+        if (add_header(out, "X-Amz-Date", sig.amz_date, e) < 0 ||
             (*sig.security_token &&
-             add_header(out, "X-Amz-Security-Token", sig.security_token) < 0) ||
+             add_header(out, "X-Amz-Security-Token", sig.security_token, e) < 0) ||
             (*sig.content_sha256 &&
-             add_header(out, "x-amz-content-sha256", sig.content_sha256) < 0) ||
-            add_header(out, "Authorization", sig.authorization.p) < 0)
-            goto oom;
+             add_header(out, "x-amz-content-sha256", sig.content_sha256, e) < 0) ||
+            add_header(out, "Authorization", sig.authorization.p, e) < 0)
+            goto out;
+    }
+    if (buf_add(out, "\r\n", 2) < 0 ||
+        (r->body && r->body_len <= INLINE_BODY && buf_add(out, r->body, r->body_len) < 0)) {
+        err_set(e, ERR_INTERNAL, "out of memory building the request");
+        goto out;
     }
     rc = 0;
-    goto out;
-oom:
-    err_set(e, ERR_INTERNAL, "out of memory building request headers");
 out:
     sigv4_signed_release(&sig);
     return rc;
 }
 
-/* What a failed transfer ran into, told apart as the AWS CLI's errors tell them apart. */
-static enum aws_http_failure failure_kind(CURL *h, CURLcode cc, const struct aws_http_request *r)
+/* ---- one exchange ---- */
+
+struct xfer {
+    const struct aws_http_request *req;
+    struct aws_http_response *resp;
+    struct http_parser *parser;
+    size_t max;
+    bool too_large, stopped, oom;
+};
+
+static int on_header(void *arg, const char *name, const char *value, struct err *e)
 {
-    switch (cc) {
-    case CURLE_OK:
-        return AWS_HTTP_FAIL_NONE;
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-        return AWS_HTTP_FAIL_CONNECT;
-    case CURLE_OPERATION_TIMEDOUT: {
-        curl_off_t sending = 0;
-        if (r->deadline_ms && r->deadline_ms - clock_mono_ms() <= 5)
-            return AWS_HTTP_FAIL_DEADLINE;
-        /* Past the connection (new or reused), the request was sent: a read timeout. */
-        curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &sending);
-        return sending ? AWS_HTTP_FAIL_READ_TIMEOUT : AWS_HTTP_FAIL_CONNECT_TIMEOUT;
+    struct xfer *x = arg;
+    size_t nl = strlen(name), vl = strlen(value);
+    char *s = xmalloc(nl + vl + 2);
+    struct aws_header *nh = xrealloc(x->resp->headers, (x->resp->n_headers + 1) * sizeof(*nh));
+    if (nh)
+        x->resp->headers = nh;
+    if (!s || !nh) {
+        free(s);
+        x->oom = true;
+        return err_set(e, ERR_INTERNAL, "out of memory");
     }
-    case CURLE_GOT_NOTHING:
-    case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR:
-    case CURLE_PARTIAL_FILE:
-        return AWS_HTTP_FAIL_CLOSED;
-    case CURLE_ABORTED_BY_CALLBACK:
-        return r->cancel && atomic_load(r->cancel) ? AWS_HTTP_FAIL_CANCELLED : AWS_HTTP_FAIL_OTHER;
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CONNECT_ERROR:
-        return AWS_HTTP_FAIL_TLS;
-    default:
-        return AWS_HTTP_FAIL_OTHER;
+    memcpy(s, name, nl + 1);
+    memcpy(s + nl + 1, value, vl + 1);
+    nh[x->resp->n_headers].name = s;
+    nh[x->resp->n_headers].value = s + nl + 1;
+    x->resp->n_headers++;
+    return 0;
+}
+
+static int on_head(void *arg, long status, struct err *e)
+{
+    struct xfer *x = arg;
+    x->resp->status = status;
+    if (x->parser->has_length && x->parser->length > x->max) {
+        x->too_large = true; /* said at once, not after reading up to the bound */
+        return err_set(e, ERR_INTERNAL, "too large");
     }
+    return 0;
+}
+
+static int on_body(void *arg, const char *p, size_t n, struct err *e)
+{
+    struct xfer *x = arg;
+    if (x->parser->body > x->max) {
+        x->too_large = true;
+        return err_set(e, ERR_INTERNAL, "too large");
+    }
+    if (x->req->on_body) {
+        if (x->req->on_body(x->req->arg, x->resp, p, n, e) < 0) {
+            x->stopped = true;
+            return -1;
+        }
+        return 0;
+    }
+    if (buf_add(&x->resp->body, p, n) < 0) {
+        x->oom = true;
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    }
+    return 0;
+}
+
+enum { EXCHANGE_OK = 0, EXCHANGE_FAILED = -1, EXCHANGE_RETRY = -2 };
+
+/* What the response had reached when the time ran out, for the message. */
+static void progress(const struct http_parser *p, char *out, size_t n)
+{
+    if (p->fed == 0)
+        snprintf(out, n, "no answer yet");
+    else if (p->state == HP_HEAD)
+        snprintf(out, n, "the header section is incomplete");
+    else if (p->has_length)
+        snprintf(out, n, "%llu of %llu body bytes received", p->body, p->length);
+    else
+        snprintf(out, n, "%llu body bytes received", p->body);
+}
+
+/* The wait of one send or receive: the request's deadline, or sooner its read timeout. */
+static struct http_io op_io(const struct aws_http_request *r)
+{
+    struct http_io io = {r->deadline_ms, r->cancel};
+    if (r->read_timeout_ms > 0) {
+        long long t = clock_mono_ms() + r->read_timeout_ms;
+        if (!io.deadline_ms || t < io.deadline_ms)
+            io.deadline_ms = t;
+    }
+    return io;
+}
+
+/* A timeout at `deadline_ms` (0 = none) is the request's deadline rather than a shorter limit. */
+static bool deadline_reached(long long deadline_ms)
+{
+    return deadline_ms && deadline_ms - clock_mono_ms() <= 5;
+}
+
+/*
+ * Sends the request on conn and reads the response. EXCHANGE_RETRY: conn was reused and
+ * failed before any byte of a response came (the server had closed it while it was idle), so
+ * the request can go again on a new connection. *reusable: conn may go back to the pool.
+ * On EXCHANGE_FAILED, *failure says what kind of failure it was.
+ */
+static int exchange(struct http_conn *conn, bool reused, const struct buf *head,
+                    const struct aws_http_request *r, const char *method, struct xfer *x,
+                    long timeout_ms, bool *reusable, enum aws_http_failure *failure, struct err *e)
+{
+    char in[16384], what[96];
+    struct err why = ERR_INIT;
+    struct http_parser ps;
+    struct http_parse_cb cb = {on_header, on_head, on_body, x};
+    int rc = EXCHANGE_FAILED;
+    long io_rc = 0;
+    struct http_io io = op_io(r);
+    *reusable = false;
+    *failure = AWS_HTTP_FAIL_OTHER;
+    http_parser_init(&ps, &cb, strcmp(method, "HEAD") == 0, false);
+    x->parser = &ps;
+    io_rc = http_conn_write(conn, head->p, head->len, &io, &why);
+    if (io_rc == 0 && r->body && r->body_len > INLINE_BODY) {
+        io = op_io(r);
+        io_rc = http_conn_write(conn, r->body, r->body_len, &io, &why);
+    }
+    while (io_rc == 0 && !http_parser_done(&ps)) {
+        io = op_io(r);
+        long got = http_conn_read(conn, in, sizeof(in), &io, &why);
+        if (got < 0) {
+            io_rc = got;
+            break;
+        }
+        long used = got ? http_parser_feed(&ps, in, (size_t)got, &why) : http_parser_eof(&ps, &why);
+        if (used < 0) {
+            if (got == 0 && ps.fed == 0 && reused) {
+                rc = EXCHANGE_RETRY;
+            } else if (x->too_large) {
+                err_set(e, ERR_INTERNAL, "%s %s: the response is larger than %zu bytes", method,
+                        r->url, x->max);
+            } else if (x->stopped || x->oom) {
+                if (e)
+                    *e = why; /* the callback's own message */
+            } else if (got == 0) {
+                *failure = AWS_HTTP_FAIL_CLOSED;
+                err_set(e, ERR_INTERNAL, "%s %s: %s", method, r->url, why.msg);
+            } else {
+                err_set(e, ERR_INTERNAL, "%s %s: malformed response: %s", method, r->url, why.msg);
+            }
+            goto out;
+        }
+        if (used < got)
+            ps.keep_alive = false; /* bytes after the response: the connection is not sane */
+    }
+    if (io_rc == 0) {
+        *reusable = ps.keep_alive;
+        *failure = AWS_HTTP_FAIL_NONE;
+        rc = EXCHANGE_OK;
+    } else if (io_rc == HTTP_IO_CANCELLED) {
+        *failure = AWS_HTTP_FAIL_CANCELLED;
+        err_set(e, ERR_INTERNAL, "%s %s: cancelled", method, r->url);
+    } else if (io_rc == HTTP_IO_TIMEOUT) {
+        progress(&ps, what, sizeof(what));
+        if (deadline_reached(r->deadline_ms)) {
+            *failure = AWS_HTTP_FAIL_DEADLINE;
+            err_set(e, ERR_INTERNAL, "%s %s: no complete response within %ld ms (%s)", method,
+                    r->url, timeout_ms, what);
+        } else {
+            *failure = AWS_HTTP_FAIL_READ_TIMEOUT;
+            err_set(e, ERR_INTERNAL, "%s %s: nothing sent or received for %ld ms (%s)", method,
+                    r->url, r->read_timeout_ms, what);
+        }
+    } else if (reused && ps.fed == 0) {
+        rc = EXCHANGE_RETRY;
+    } else {
+        *failure = AWS_HTTP_FAIL_CLOSED;
+        err_set(e, ERR_INTERNAL, "%s %s: %s", method, r->url, why.msg);
+    }
+out:
+    http_parser_release(&ps);
+    return rc;
+}
+
+static struct http_conn *open_conn(struct aws_http_client *c, const struct aws_url *u,
+                                   const struct http_proxy *proxy, const char *method,
+                                   const struct aws_http_request *r, enum aws_http_failure *failure,
+                                   struct err *e)
+{
+    struct err why = ERR_INIT;
+    struct http_conn *conn = NULL;
+    long long deadline_ms = r->deadline_ms;
+    const char *url = r->url;
+    long limit = r->connect_timeout_ms > 0   ? r->connect_timeout_ms
+                 : r->connect_timeout_ms < 0 ? 0
+                                             : c->connect_timeout_ms;
+    if (deadline_ms && (!limit || deadline_ms - clock_mono_ms() < limit))
+        limit = (long)(deadline_ms - clock_mono_ms());
+    struct http_io io = {limit ? clock_mono_ms() + (limit > 0 ? limit : 1) : 0, r->cancel};
+    enum aws_http_failure step = AWS_HTTP_FAIL_CONNECT;
+    int rc = proxy ? http_conn_connect(proxy->host, proxy->port, &io, &conn, &why)
+                   : http_conn_connect(u->host, u->port, &io, &conn, &why);
+    if (rc == 0 && proxy) {
+        step = AWS_HTTP_FAIL_OTHER; /* the proxy refused the tunnel: its own kind of error */
+        rc = http_proxy_tunnel(conn, proxy, u->host, u->port, &io, &why);
+    }
+    if (rc == 0 && strcmp(u->scheme, "https") == 0) {
+        step = AWS_HTTP_FAIL_TLS;
+        rc = http_conn_tls(conn, &c->tls, u->host, u->port, &io, &why);
+    }
+    if (rc == 0)
+        return conn;
+    http_conn_close(conn);
+    if (rc == HTTP_IO_CANCELLED) {
+        *failure = AWS_HTTP_FAIL_CANCELLED;
+        err_set(e, ERR_INTERNAL, "%s %s: cancelled", method, url);
+    } else if (rc == HTTP_IO_TIMEOUT) {
+        *failure =
+            deadline_reached(deadline_ms) ? AWS_HTTP_FAIL_DEADLINE : AWS_HTTP_FAIL_CONNECT_TIMEOUT;
+        err_set(e, ERR_INTERNAL, "%s %s: %s within %ld ms", method, url, why.msg, limit);
+    } else {
+        *failure = step;
+        err_set(e, ERR_INTERNAL, "%s %s: %s", method, url, why.msg);
+    }
+    return NULL;
 }
 
 int aws_http_send(struct aws_http_client *c, const struct aws_http_request *r,
                   struct aws_http_response *resp, struct err *e)
 {
     struct aws_url u;
-    struct curl_slist *hl = NULL;
-    char curl_err[CURL_ERROR_SIZE] = "";
-    CURL *h = NULL;
-    int rc = -1;
+    struct http_proxy proxy;
+    struct buf head = BUF_INIT(0);
+    char key[HTTP_CONN_KEY_MAX];
+    int rc = -1, use_proxy = 0;
     const char *method = r->method ? r->method : (r->body ? "POST" : "GET");
-    struct xfer x = {r,     resp, r->max_response ? r->max_response : c->max_response, 0, false,
-                     false, e};
+    struct xfer x = {r,     resp,  NULL, r->max_response ? r->max_response : c->max_response,
+                     false, false, false};
 
     resp->failure = AWS_HTTP_FAIL_OTHER;
     if (aws_url_parse(r->url, &u, e) < 0)
         return -1;
-    if (strcmp(u.scheme, "http") == 0 && !aws_url_is_loopback(&u) && !r->allow_http)
+    bool tls = strcmp(u.scheme, "https") == 0;
+    if (!tls && !aws_url_is_loopback(&u) && !r->allow_http)
         return err_set(e, ERR_INVALID_PARAMS,
                        "%s: plain http:// is only allowed to a loopback host; use https://",
                        r->url);
@@ -465,93 +580,33 @@ int aws_http_send(struct aws_http_client *c, const struct aws_http_request *r,
         }
         timeout_ms = (long)left;
     }
-    if (build_headers(r, &u, method, &hl, e) < 0)
+    if (tls && (use_proxy = http_proxy_for(u.host, &proxy, e)) < 0)
+        return -1;
+    snprintf(key, sizeof(key), "%s://%s:%d%s%s", u.scheme, u.host, u.port, use_proxy ? " via " : "",
+             use_proxy ? proxy.shown : "");
+    if (build_request(c, r, &u, method, &head, e) < 0)
         goto out;
-    h = pool_take(c);
-    if (!h) {
-        err_set(e, ERR_INTERNAL, "out of memory (libcurl handle)");
-        goto out;
-    }
-    curl_easy_setopt(h, CURLOPT_URL, r->url);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (c->ca_bundle)
-        curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_bundle);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
-    long connect_ms = r->connect_timeout_ms > 0   ? r->connect_timeout_ms
-                      : r->connect_timeout_ms < 0 ? 0
-                                                  : c->connect_timeout_ms;
-    if (timeout_ms && (!connect_ms || timeout_ms < connect_ms))
-        connect_ms = timeout_ms;
-    /* libcurl's 0 means its own default of 300 s: a day stands for "none" here. */
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms ? connect_ms : 86400000L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-    if (r->read_timeout_ms > 0) {
-        /* A read timeout as a socket's: less than a byte a second for that many seconds. */
-        curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (r->read_timeout_ms + 999) / 1000);
-    }
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curl_err);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
-    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &x);
-    if (strcmp(method, "GET") == 0) {
-        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-    } else if (strcmp(method, "HEAD") == 0) {
-        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-    } else {
-        curl_easy_setopt(h, CURLOPT_POST, 1L);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, r->body ? (const char *)r->body : "");
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(r->body ? r->body_len : 0));
-        if (strcmp(method, "POST") != 0)
-            curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    }
-
-    CURLcode cc = curl_easy_perform(h);
-    resp->failure = failure_kind(h, cc, r);
-    if (cc == CURLE_OK) {
-        rc = 0;
-    } else if (x.too_large) {
-        err_set(e, ERR_INTERNAL, "%s %s: the response is larger than %zu bytes", method, r->url,
-                x.max);
-    } else if (x.stopped) {
-        /* The callback's own message is in e. */
-    } else if (cc == CURLE_ABORTED_BY_CALLBACK) {
-        err_set(e, ERR_INTERNAL, "%s %s: cancelled", method, r->url);
-    } else if (cc == CURLE_OPERATION_TIMEDOUT) {
-        err_set(e, ERR_INTERNAL, "%s %s: no complete response within %ld ms (%s)", method, r->url,
-                timeout_ms, curl_err[0] ? curl_err : "timed out");
-    } else if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE) {
-        err_set(e, ERR_INTERNAL, "%s %s: TLS certificate not accepted: %s", method, r->url,
-                curl_err[0] ? curl_err : curl_easy_strerror(cc));
-    } else if (cc == CURLE_SSL_CONNECT_ERROR) {
-        err_set(e, ERR_INTERNAL, "%s %s: TLS handshake failed: %s", method, r->url,
-                curl_err[0] ? curl_err : curl_easy_strerror(cc));
-    } else {
-        err_set(e, ERR_INTERNAL, "%s %s: %s", method, r->url,
-                curl_err[0] ? curl_err : curl_easy_strerror(cc));
-    }
-    if (rc == 0 && resp->status == 0) {
-        long status = 0;
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-        resp->status = status;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        struct http_conn *conn = attempt == 0 ? pool_take(c, key) : NULL;
+        bool reused = conn != NULL, reusable = false;
+        if (!conn) {
+            conn = open_conn(c, &u, use_proxy ? &proxy : NULL, method, r, &resp->failure, e);
+            if (!conn)
+                goto out;
+            snprintf(conn->key, sizeof(conn->key), "%s", key);
+        }
+        int x_rc =
+            exchange(conn, reused, &head, r, method, &x, timeout_ms, &reusable, &resp->failure, e);
+        if (reusable)
+            pool_give(c, conn);
+        else
+            http_conn_close(conn);
+        if (x_rc != EXCHANGE_RETRY) {
+            rc = x_rc == EXCHANGE_OK ? 0 : -1;
+            break;
+        }
     }
 out:
-    if (h) {
-        /* A handle goes back with its connection; reset drops this request's options (and
-         * pointers into this stack frame) but keeps the connection and the share. */
-        curl_easy_reset(h);
-        pool_give(c, h);
-    }
-    curl_slist_free_all(hl);
+    buf_release(&head);
     return rc;
 }

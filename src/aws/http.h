@@ -2,17 +2,33 @@
 #define AWS_HTTP_H
 
 /*
- * The HTTPS client of the AWS client layer, over libcurl (loaded at run time: src/dynlib.h).
+ * The HTTPS client of the AWS client layer: HTTP/1.1 written here (request bytes, and the
+ * strict response parser of src/aws/http_parse.h) over non-blocking sockets and OpenSSL's
+ * libssl (src/aws/http_conn.h; libssl is loaded at run time by the first https:// request,
+ * src/dynlib.h), so that a mode that sends a request pays for loading libssl and nothing else.
  *
- * One struct aws_http_client serves any number of threads. It keeps a pool of idle libcurl
- * handles, each holding its kept-alive connection, and shares TLS sessions and DNS results
- * between them, so that sequential requests to one endpoint cost one TCP and TLS handshake
- * and concurrent requests each get their own connection.
+ * One struct aws_http_client serves any number of threads. It keeps a pool of idle
+ * kept-alive connections (8 in all, keyed by scheme, host, port and proxy) and the last TLS
+ * session of each host, so that sequential requests to one endpoint cost one TCP and TLS
+ * handshake, a new connection to a known host resumes its session, and concurrent requests
+ * each get their own connection. A reused connection that turns out to have been closed by
+ * the server before any byte of the answer came is replaced once, and the request sent again.
  *
- * Security: certificates and host names are always verified; the trust store is the system's,
- * or the PEM bundle named by the options or by AWS_CA_BUNDLE (as the AWS CLI honours it).
- * Plain http:// is refused except to a loopback host (127.0.0.0/8, ::1, localhost). Proxies
- * come from the standard variables (https_proxy, HTTPS_PROXY, no_proxy), as libcurl reads them.
+ * Security: certificates and host names are always verified (SNI sent); the trust store is
+ * the system's, or the PEM bundle named by the options or by AWS_CA_BUNDLE (as the AWS CLI
+ * honours it). Plain http:// is refused except to a loopback host (127.0.0.0/8, ::1,
+ * localhost), or where the request allows it. Proxies: https_proxy / HTTPS_PROXY and
+ * no_proxy / NO_PROXY for https:// URLs, through a CONNECT tunnel (src/aws/http_proxy.h);
+ * plain http:// always goes directly.
+ *
+ * Time: connecting (DNS, TCP, proxy tunnel, TLS handshake) is bounded by connect_timeout_ms
+ * and the request's deadline, the exchange by the deadline, and the cancel flag is looked at
+ * at least every 50 ms while waiting. The DNS lookup itself (getaddrinfo) blocks and cannot be
+ * cut short by either; IP addresses and localhost need none worth mentioning.
+ *
+ * Responses: 1xx skipped, chunked or Content-Length bodies, a body without either read to the
+ * end of the connection, none for HEAD, 204 and 304; "Connection: close" honoured; a
+ * Content-Length over the bound refused before the body is read.
  *
  * Signing: a request may carry SigV4 parameters and credentials; the client then signs it last,
  * after it has fixed the Host header from the URL, so nothing changes after the signature.
@@ -73,8 +89,9 @@ struct aws_http_request {
     const void *body;
     size_t body_len;
     long long deadline_ms; /* CLOCK_MONOTONIC ms (clock_mono_ms); 0 = none */
-    /* Connect timeout: 0 = the client's, < 0 = none (the deadline only). Read timeout: > 0 =
-     * fail when no byte arrives for that long (whole seconds, rounded up), 0 = none. */
+    /* Connect timeout (DNS, TCP, proxy tunnel, TLS handshake): 0 = the client's, < 0 = none
+     * (the deadline only). Read timeout: > 0 = fail when one send or receive waits that long
+     * without progress (a socket timeout, as botocore's read timeout), 0 = none. */
     long connect_timeout_ms, read_timeout_ms;
     size_t max_response; /* 0 = the client's default */
     /*
@@ -94,7 +111,8 @@ struct aws_http_request {
     const struct sigv4_credentials *credentials;
 };
 
-/* A new client (*out), or -1 with e filled (libcurl missing, memory). */
+/* A new client (*out), or -1 with e filled (an unreadable CA bundle, memory). libssl is
+ * loaded later, by the first https:// request, which fails if it cannot be. */
 int aws_http_client_new(const struct aws_http_options *o, struct aws_http_client **out,
                         struct err *e) WUR;
 /* Frees the client; no request may be in flight. NULL allowed. */
@@ -103,9 +121,9 @@ void aws_http_client_free(struct aws_http_client *c);
 /*
  * Sends one request and waits for the whole response (or streams its body). Returns 0 when a
  * response arrived, whatever its status (resp->status); -1 with e filled otherwise: a refused
- * URL, DNS, connection or TLS failure, the deadline, cancellation or a body over the bound,
- * each message naming the URL and the cause. resp must be initialised; it is filled as far as
- * the exchange got.
+ * URL, DNS, connection or TLS failure, the deadline, cancellation, a body over the bound or
+ * a malformed response, each message naming the method, the URL and the cause. resp must be
+ * initialised; it is filled as far as the exchange got.
  */
 int aws_http_send(struct aws_http_client *c, const struct aws_http_request *r,
                   struct aws_http_response *resp, struct err *e) WUR;

@@ -5,7 +5,8 @@
 
 #include "alloc.h"
 #include "engine/engine.h"
-#include "engine/pyrepr.h"
+#include "pyjson.h"
+#include "pyrepr.h"
 
 #include "banned.h"
 
@@ -14,139 +15,14 @@ static int full(struct err *e)
     return err_set(e, ERR_INTERNAL, "output: the output buffer is full or memory ran out");
 }
 
-/* Python's json encode_basestring: escapes only ", \ and C0 controls; \u00xx in lower case. */
-static int put_json_string(struct buf *out, const char *s, size_t n)
-{
-    size_t start = 0;
-
-    if (buf_add(out, "\"", 1) < 0)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        const char *esc = NULL;
-        char u[8];
-
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        switch (c) {
-        case '"':
-            esc = "\\\"";
-            break;
-        case '\\':
-            esc = "\\\\";
-            break;
-        case '\b':
-            esc = "\\b";
-            break;
-        case '\f':
-            esc = "\\f";
-            break;
-        case '\n':
-            esc = "\\n";
-            break;
-        case '\r':
-            esc = "\\r";
-            break;
-        case '\t':
-            esc = "\\t";
-            break;
-        default:
-            snprintf(u, sizeof(u), "\\u%04x", c);
-            esc = u;
-        }
-        if (buf_add(out, s + start, i - start) < 0 || buf_adds(out, esc) < 0)
-            return -1;
-        start = i + 1;
-    }
-    if (buf_add(out, s + start, n - start) < 0 || buf_add(out, "\"", 1) < 0)
-        return -1;
-    return 0;
-}
-
-static int indent(struct buf *out, int level)
-{
-    static const char spaces[] = "                                ";
-
-    if (buf_add(out, "\n", 1) < 0)
-        return -1;
-    for (int n = level * 4; n > 0; n -= 32)
-        if (buf_add(out, spaces, n < 32 ? (size_t)n : 32) < 0)
-            return -1;
-    return 0;
-}
-
-static int json_value(const json_t *v, int level, struct buf *out, struct err *e)
-{
-    char num[PYREPR_MAX];
-    int rc;
-
-    if (level > OUTPUT_MAX_DEPTH)
-        return engine_handoff(e, "output: nesting deeper than %d levels", OUTPUT_MAX_DEPTH);
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: {
-        const char *key;
-        json_t *child;
-        bool first = true;
-
-        if (json_object_size(v) == 0)
-            return buf_adds(out, "{}") < 0 ? full(e) : 0;
-        if (buf_add(out, "{", 1) < 0)
-            return full(e);
-        json_object_foreach((json_t *)v, key, child)
-        {
-            if ((!first && buf_add(out, ",", 1) < 0) || indent(out, level + 1) < 0 ||
-                put_json_string(out, key, strlen(key)) < 0 || buf_add(out, ": ", 2) < 0)
-                return full(e);
-            first = false;
-            if ((rc = json_value(child, level + 1, out, e)) != 0)
-                return rc;
-        }
-        return indent(out, level) < 0 || buf_add(out, "}", 1) < 0 ? full(e) : 0;
-    }
-    case JSON_ARRAY: {
-        size_t i;
-        json_t *child;
-
-        if (json_array_size(v) == 0)
-            return buf_adds(out, "[]") < 0 ? full(e) : 0;
-        if (buf_add(out, "[", 1) < 0)
-            return full(e);
-        json_array_foreach(v, i, child)
-        {
-            if ((i > 0 && buf_add(out, ",", 1) < 0) || indent(out, level + 1) < 0)
-                return full(e);
-            if ((rc = json_value(child, level + 1, out, e)) != 0)
-                return rc;
-        }
-        return indent(out, level) < 0 || buf_add(out, "]", 1) < 0 ? full(e) : 0;
-    }
-    case JSON_STRING:
-        return put_json_string(out, json_string_value(v), json_string_length(v)) < 0 ? full(e) : 0;
-    case JSON_INTEGER:
-        return buf_addf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v)) < 0 ? full(e) : 0;
-    case JSON_REAL:
-        if (!pyrepr_double(json_real_value(v), num))
-            return engine_handoff(e, "output: a NaN or infinite double");
-        return buf_adds(out, num) < 0 ? full(e) : 0;
-    case JSON_TRUE:
-        return buf_adds(out, "true") < 0 ? full(e) : 0;
-    case JSON_FALSE:
-        return buf_adds(out, "false") < 0 ? full(e) : 0;
-    case JSON_NULL:
-        return buf_adds(out, "null") < 0 ? full(e) : 0;
-    }
-    return err_set(e, ERR_INTERNAL, "output: unknown json type");
-}
-
 int output_json(const json_t *value, struct buf *out, struct err *e)
 {
-    int rc;
-
+    /* formatter.py: "if response != {}", so an empty object prints nothing at all. */
     if (json_is_object(value) && json_object_size(value) == 0)
         return 0;
-    if ((rc = json_value(value, 0, out, e)) != 0)
-        return rc;
-    return buf_add(out, "\n", 1) < 0 ? full(e) : 0;
+    if (pyjson_dump(value, PYJSON_CLI, out) < 0 || buf_add(out, "\n", 1) < 0)
+        return full(e);
+    return 0;
 }
 
 /* The text formatter's scalars are Python's str(): True, False, None, repr of floats. */
@@ -165,8 +41,7 @@ static int text_scalar(const json_t *v, struct buf *out, struct err *e)
     case JSON_INTEGER:
         return buf_addf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v)) < 0 ? full(e) : 0;
     case JSON_REAL:
-        if (!pyrepr_double(json_real_value(v), num))
-            return engine_handoff(e, "output: a NaN or infinite double");
+        pyrepr_double(json_real_value(v), num);
         return buf_adds(out, num) < 0 ? full(e) : 0;
     case JSON_TRUE:
         return buf_adds(out, "True") < 0 ? full(e) : 0;

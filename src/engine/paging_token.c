@@ -20,38 +20,24 @@
 #include "alloc.h"
 #include "base64.h"
 #include "engine/pipeline.h"
+#include "pyjson.h"
 #include "utf8.h"
 
 #include "banned.h"
 
-/* json.dumps(token) (", " and ": ", ensure_ascii) of a flat dict of strings, nulls, ints. */
+/* json.dumps(token) of a flat dict of strings, nulls and ints, as botocore encodes it. */
 static int token_dumps(const json_t *tok, struct buf *out, struct err *e)
 {
     const char *k;
     json_t *v;
-    bool first = true;
 
-    if (buf_adds(out, "{") < 0)
-        return err_set(e, ERR_INTERNAL, "out of memory");
     json_object_foreach((json_t *)tok, k, v)
     {
-        json_t *key = json_string(k);
-        int rc;
-
-        if (!json_is_string(v) && !json_is_null(v) && !json_is_integer(v)) {
-            json_decref(key);
+        if (!json_is_string(v) && !json_is_null(v) && !json_is_integer(v))
             return engine_handoff(e, "paginate: a token value that is not a string");
-        }
-        rc = !key || (!first && buf_adds(out, ", ") < 0) || jp_dump(key, true, -1, out) < 0 ||
-                     buf_adds(out, ": ") < 0 || jp_dump(v, true, -1, out) < 0
-                 ? -1
-                 : 0;
-        json_decref(key);
-        if (rc < 0)
-            return err_set(e, ERR_INTERNAL, "out of memory");
-        first = false;
     }
-    return buf_adds(out, "}") < 0 ? err_set(e, ERR_INTERNAL, "out of memory") : 0;
+    return pyjson_dump(tok, PYJSON_DEFAULT, out) < 0 ? err_set(e, ERR_INTERNAL, "out of memory")
+                                                     : 0;
 }
 
 char *paging_token_encode(const json_t *tok, int *rc, struct err *e)

@@ -4,131 +4,13 @@
 #include "alloc.h"
 #include "engine/engine.h"
 #include "engine/protocol.h"
-#include "engine/pyrepr.h"
-#include "utf8.h"
+#include "pyjson.h"
 
 #include "banned.h"
 
 static int nomem(struct err *e)
 {
     return err_set(e, ERR_INTERNAL, "protocol: out of memory or body over its cap");
-}
-
-/* Python's json.dumps (ensure_ascii=True, separators ", " and ": "), as botocore writes bodies. */
-static int dump_string(struct buf *b, const char *s, size_t n)
-{
-    if (buf_add(b, "\"", 1) < 0)
-        return -1;
-    for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)s[i];
-        unsigned cp;
-        size_t len;
-        bool complete;
-
-        if (c < 0x80) {
-            int rc;
-
-            switch (c) {
-            case '"':
-                rc = buf_adds(b, "\\\"");
-                break;
-            case '\\':
-                rc = buf_adds(b, "\\\\");
-                break;
-            case '\n':
-                rc = buf_adds(b, "\\n");
-                break;
-            case '\r':
-                rc = buf_adds(b, "\\r");
-                break;
-            case '\t':
-                rc = buf_adds(b, "\\t");
-                break;
-            case '\b':
-                rc = buf_adds(b, "\\b");
-                break;
-            case '\f':
-                rc = buf_adds(b, "\\f");
-                break;
-            default:
-                rc = c < 0x20 ? buf_addf(b, "\\u%04x", c) : buf_add(b, &s[i], 1);
-            }
-            if (rc < 0)
-                return -1;
-            i++;
-            continue;
-        }
-        len = utf8_seq((const unsigned char *)s + i, n - i, &complete);
-        if (!complete)
-            return -2;
-        cp = len == 2   ? (c & 0x1fu) << 6 | (s[i + 1] & 0x3fu)
-             : len == 3 ? (c & 0x0fu) << 12 | (s[i + 1] & 0x3fu) << 6 | (s[i + 2] & 0x3fu)
-                        : (c & 0x07u) << 18 | (s[i + 1] & 0x3fu) << 12 | (s[i + 2] & 0x3fu) << 6 |
-                              (s[i + 3] & 0x3fu);
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            if (buf_addf(b, "\\u%04x\\u%04x", 0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff)) < 0)
-                return -1;
-        } else if (buf_addf(b, "\\u%04x", cp) < 0) {
-            return -1;
-        }
-        i += len;
-    }
-    return buf_add(b, "\"", 1);
-}
-
-static int dump(struct buf *b, const json_t *v)
-{
-    char num[PYREPR_MAX];
-    const char *k;
-    json_t *c;
-    size_t i;
-    int rc;
-
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: {
-        bool first = true;
-
-        if (buf_add(b, "{", 1) < 0)
-            return -1;
-        json_object_foreach((json_t *)v, k, c)
-        {
-            if ((!first && buf_add(b, ", ", 2) < 0) || (rc = dump_string(b, k, strlen(k))) < 0 ||
-                buf_add(b, ": ", 2) < 0)
-                return rc < 0 ? rc : -1;
-            first = false;
-            if ((rc = dump(b, c)) < 0)
-                return rc;
-        }
-        return buf_add(b, "}", 1);
-    }
-    case JSON_ARRAY:
-        if (buf_add(b, "[", 1) < 0)
-            return -1;
-        json_array_foreach(v, i, c)
-        {
-            if (i > 0 && buf_add(b, ", ", 2) < 0)
-                return -1;
-            if ((rc = dump(b, c)) < 0)
-                return rc;
-        }
-        return buf_add(b, "]", 1);
-    case JSON_STRING:
-        return dump_string(b, json_string_value(v), json_string_length(v));
-    case JSON_INTEGER:
-        return buf_addf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-    case JSON_REAL:
-        if (!pyrepr_double(json_real_value(v), num))
-            return -2;
-        return buf_adds(b, num);
-    case JSON_TRUE:
-        return buf_adds(b, "true");
-    case JSON_FALSE:
-        return buf_adds(b, "false");
-    case JSON_NULL:
-        return buf_adds(b, "null");
-    }
-    return -2;
 }
 
 /*
@@ -150,14 +32,9 @@ static int plain(const struct model_service *svc, int shape)
 int proto_json_request(const struct model_service *svc, const struct model_operation *op,
                        const json_t *params, struct buf *body, struct err *e)
 {
-    int rc;
-
     if (op->input >= 0 && !plain(svc, op->input))
         return engine_handoff(e, "protocol: a JSON request with timestamps or blobs");
-    rc = dump(body, params);
-    if (rc == -2)
-        return engine_handoff(e, "protocol: a value json.dumps would write differently");
-    return rc < 0 ? nomem(e) : 0;
+    return pyjson_dump(params, PYJSON_DEFAULT, body) < 0 ? nomem(e) : 0;
 }
 
 /* BaseJSONParser._parse_shape over a jansson value. */

@@ -7,9 +7,9 @@
 #include "alloc.h"
 #include "engine/engine.h"
 #include "engine/protocol.h"
-#include "engine/pyrepr.h"
 #include "engine/shorthand.h"
 #include "engine/validate.h"
+#include "pyrepr.h"
 
 #include "banned.h"
 
@@ -137,10 +137,12 @@ static int serialize(const struct model_service *svc, int shape, const json_t *v
             rc = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v)) < 0
                      ? -1
                      : pair(b, prefix, num, strlen(num));
-        else if (json_is_real(v) && pyrepr_double(json_real_value(v), num))
+        else if (json_is_real(v)) {
+            pyrepr_double(json_real_value(v), num);
             rc = pair(b, prefix, num, strlen(num));
-        else
+        } else {
             return engine_handoff(e, "protocol: a value str() would write differently");
+        }
         return rc < 0 ? nomem(e) : 0;
     }
 }

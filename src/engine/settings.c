@@ -470,6 +470,22 @@ static long timeout_ms(long long given)
     return s > 24 * 3600 ? 24L * 3600 * 1000 : (long)s * 1000;
 }
 
+/*
+ * The CLI writes its output in the locale's encoding (Python's stdout); the engine writes
+ * UTF-8, which is what the C and POSIX locales give too (Python's UTF-8 mode, PEP 538/540).
+ */
+static bool utf8_locale(void)
+{
+    const char *loc = env("LC_ALL");
+
+    if (!loc)
+        loc = env("LC_CTYPE");
+    if (!loc)
+        loc = env("LANG");
+    return !loc || strcmp(loc, "C") == 0 || strcmp(loc, "POSIX") == 0 || strcasestr(loc, "UTF-8") ||
+           strcasestr(loc, "utf8");
+}
+
 int settings_resolve(struct run *r, struct err *e)
 {
     static const char *const unusual[] = {
@@ -494,6 +510,10 @@ int settings_resolve(struct run *r, struct err *e)
             rc = engine_handoff(e, "settings: %s is set", unusual[i]);
             goto out;
         }
+    if (!utf8_locale()) {
+        rc = engine_handoff(e, "settings: a locale whose encoding is not UTF-8");
+        goto out;
+    }
     /* Every reason to hand over is looked for before the CLI's own error (no region). */
     if ((rc = load_profile(&p, e)) != 0 || (rc = retry_settings(r, &p, &v, e)) != 0 ||
         (rc = region(r, &p, &v, e)) != 0 || r->exit_code || (rc = endpoint_url(r, e)) != 0)

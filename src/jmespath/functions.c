@@ -407,7 +407,7 @@ static int fn_reverse(struct jp_ctx *c, const struct function *f, struct jp_arg 
         for (i = 0; i < len; i = at) {
             uint32_t cp;
             at = i;
-            (void)jp_utf8_decode(s, len, &at, &cp);
+            (void)utf8_decode(s, len, &at, &cp);
             for (j = i; j < at; j++)
                 r[len - at + (j - i)] = s[j];
         }
@@ -525,7 +525,7 @@ static int fn_to_string(struct jp_ctx *c, const struct function *f, struct jp_ar
     size = jp_dump_size(a[0].v, left);
     if (size > left)
         return jp_over_budget(c, true);
-    if (jp_dump(a[0].v, true, -1, &b) < 0) {
+    if (pyjson_dump(a[0].v, PYJSON_COMPACT, &b) < 0) {
         jp_error_set(c->err, JP_ERR_NOMEM, "out of memory");
         buf_release(&b);
         return -1;

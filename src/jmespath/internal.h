@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "jmespath/jmespath.h"
+#include "pyjson.h"
+#include "utf8.h"
 
 /* Token types, in the order of jmespath.py's lexer; names as its error messages print them. */
 enum jp_tok {
@@ -143,7 +145,7 @@ static inline void jp_puts(struct buf *b, const char *s)
 void jp_putf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 /*
- * dump.c: the length of jp_dump(v, true, -1), measured without building it; the measuring
+ * dump.c: the length of pyjson_dump(v, PYJSON_COMPACT), measured without building it; the measuring
  * stops as soon as it passes limit (the result is then some number above limit).
  */
 size_t jp_dump_size(const json_t *v, size_t limit);
@@ -182,7 +184,6 @@ int jp_py_less(struct jp_ctx *c, json_t *x, json_t *y, bool greater, bool *less)
 /* A new array of v's elements in the stable order of keys (NULL: of the elements). */
 int jp_sorted(struct jp_ctx *c, json_t *v, json_t **keys, json_t **out) WUR;
 int jp_py_number(struct jp_ctx *c, const char *s, size_t len, json_t **out) WUR;
-size_t jp_utf8_len(const char *s, size_t len);                          /* code points */
-int jp_utf8_decode(const char *s, size_t len, size_t *i, uint32_t *cp); /* -1: invalid */
+size_t jp_utf8_len(const char *s, size_t len); /* code points */
 
 #endif

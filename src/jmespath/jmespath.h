@@ -92,25 +92,4 @@ void jp_free(struct jp_expr *expr);
 int jp_eval(const struct jp_expr *expr, json_t *data, const struct jp_limits *limits, json_t **out,
             struct jp_usage *usage, struct jp_error *err) WUR;
 
-/*
- * json.dumps(value) as Python writes it: ints as ints, floats as repr() does ("0.1", "1e-07",
- * "1e+16", "2.0"), keys in the object's order. ascii: escape everything outside ' '..'~' as
- * \uXXXX (ensure_ascii=True). indent < 0: separators "," and ":" (to_string's form); indent >= 0:
- * that many spaces per level, separators "," and ": " (the CLI's --output json form).
- * Appends to out; -1 when out's ceiling cut the text or memory ran out.
- */
-int jp_dump(const json_t *value, bool ascii, int indent, struct buf *out) WUR;
-
-/* Python's repr() of a float, the shortest text that reads back as the same double. */
-void jp_float_repr(double d, char *out, size_t size);
-
-/*
- * How `aws ... --query` prints a result: JP_CLI_JSON as --output json does (json.dumps with
- * indent=4 and ensure_ascii=False, then a newline; an empty object prints nothing), JP_CLI_TEXT
- * as --output text prints a scalar (Python's str(): "True", "None", "1.5", the string itself,
- * then a newline). Arrays and objects in text output are not supported here (-1).
- */
-enum jp_cli_output { JP_CLI_JSON, JP_CLI_TEXT };
-int jp_cli_print(const json_t *result, enum jp_cli_output how, struct buf *out) WUR;
-
 #endif

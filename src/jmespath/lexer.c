@@ -274,7 +274,7 @@ static int lex_literal(struct lexer *l)
         /* JEP-12's deprecated form: `foo` is the string "foo" (after lstrip()). */
         while (i < b.len) {
             size_t at = i;
-            if (jp_utf8_decode(b.p, b.len, &i, &c) < 0 || !jp_py_space(c)) {
+            if (utf8_decode(b.p, b.len, &i, &c) < 0 || !jp_py_space(c)) {
                 i = at;
                 break;
             }
@@ -570,7 +570,7 @@ int jp_lex(const char *text, size_t len, struct jp_tokens *out, struct jp_error 
     }
     while (i < len) {
         l.off[l.n] = i;
-        (void)jp_utf8_decode(text, len, &i, &c);
+        (void)utf8_decode(text, len, &i, &c);
         l.cp[l.n++] = c;
     }
     l.off[l.n] = len;

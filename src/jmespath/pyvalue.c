@@ -6,6 +6,7 @@
 #include "jmespath/internal.h"
 
 #include "alloc.h"
+#include "pyrepr.h"
 
 #include <errno.h>
 #include <math.h>
@@ -17,57 +18,14 @@
 
 #include "banned.h"
 
-int jp_utf8_decode(const char *s, size_t len, size_t *i, uint32_t *cp)
-{
-    const unsigned char *u = (const unsigned char *)s + *i;
-    size_t n = len - *i, k, need;
-    uint32_t c = u[0];
-
-    if (c < 0x80)
-        need = 1;
-    else if (c >= 0xf0)
-        need = 4, c &= 0x07;
-    else if (c >= 0xe0)
-        need = 3, c &= 0x0f;
-    else
-        need = 2, c &= 0x1f;
-    if (need > n) {
-        (*i)++;
-        *cp = 0xfffd;
-        return -1;
-    }
-    for (k = 1; k < need; k++)
-        c = (c << 6) | (u[k] & 0x3f);
-    *i += need;
-    *cp = c;
-    return 0;
-}
-
 void jp_putf(struct buf *b, const char *fmt, ...)
 {
-    char small[256], *big;
     va_list ap;
-    int n;
 
     va_start(ap, fmt);
-    n = vsnprintf(small, sizeof(small), fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof(small)) {
-        jp_put(b, small, (size_t)n);
-        return;
-    }
-    big = xmalloc((size_t)n + 1);
-    if (!big) {
+    if (buf_vaddf(b, fmt, ap) < 0)
         b->truncated = true;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    jp_put(b, big, (size_t)n);
-    free(big);
 }
 
 bool jp_py_space(uint32_t c)
@@ -237,7 +195,7 @@ static void repr_str(const char *s, size_t len, struct buf *b)
     jp_put(b, &q, 1);
     while (i < len && !b->truncated) {
         size_t at = i;
-        (void)jp_utf8_decode(s, len, &i, &c);
+        (void)utf8_decode(s, len, &i, &c);
         if (c == '\\' || c == (uint32_t)q)
             jp_putf(b, "\\%c", (char)c);
         else if (c == '\n')
@@ -256,7 +214,7 @@ static void repr_str(const char *s, size_t len, struct buf *b)
 
 static void py_repr(const json_t *v, struct buf *b)
 {
-    char num[40];
+    char num[PYREPR_MAX];
     void *it;
     size_t i;
 
@@ -276,7 +234,7 @@ static void py_repr(const json_t *v, struct buf *b)
         jp_putf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         break;
     case JSON_REAL:
-        jp_float_repr(json_real_value(v), num, sizeof(num));
+        pyrepr_double(json_real_value(v), num);
         jp_puts(b, num);
         break;
     case JSON_STRING:
@@ -312,63 +270,6 @@ void jp_py_str(const json_t *v, struct buf *out)
         jp_put(out, json_string_value(v), json_string_length(v));
     else
         py_repr(v, out);
-}
-
-void jp_float_repr(double d, char *out, size_t size)
-{
-    char tmp[40], digits[20];
-    int prec, exp10, decpt, n = 0, k;
-    const char *p;
-    struct buf b = BUF_INIT(0);
-
-    if (isnan(d) || isinf(d)) {
-        snprintf(out, size, "%s", isnan(d) ? "nan" : d < 0 ? "-inf" : "inf");
-        return;
-    }
-    if (d == 0) {
-        snprintf(out, size, "%s", signbit(d) ? "-0.0" : "0.0");
-        return;
-    }
-    /* The shortest correctly rounded form that reads back as d: what repr() finds. */
-    for (prec = 0; prec < 17; prec++) {
-        snprintf(tmp, sizeof(tmp), "%.*e", prec, d);
-        if (strtod(tmp, NULL) == d)
-            break;
-    }
-    for (p = tmp; *p && *p != 'e'; p++)
-        if (*p >= '0' && *p <= '9')
-            digits[n++] = *p;
-    while (n > 1 && digits[n - 1] == '0')
-        n--;
-    digits[n] = '\0';
-    exp10 = (int)strtol(p + 1, NULL, 10);
-    decpt = exp10 + 1;
-    if (d < 0)
-        jp_put(&b, "-", 1);
-    if (decpt > 16 || decpt < -3) {
-        jp_put(&b, digits, 1);
-        if (n > 1) {
-            jp_put(&b, ".", 1);
-            jp_put(&b, digits + 1, (size_t)n - 1);
-        }
-        jp_putf(&b, "e%c%02d", exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
-    } else if (decpt <= 0) {
-        jp_puts(&b, "0.");
-        for (k = 0; k < -decpt; k++)
-            jp_put(&b, "0", 1);
-        jp_put(&b, digits, (size_t)n);
-    } else if (decpt >= n) {
-        jp_put(&b, digits, (size_t)n);
-        for (k = 0; k < decpt - n; k++)
-            jp_put(&b, "0", 1);
-        jp_puts(&b, ".0");
-    } else {
-        jp_put(&b, digits, (size_t)decpt);
-        jp_put(&b, ".", 1);
-        jp_put(&b, digits + decpt, (size_t)(n - decpt));
-    }
-    snprintf(out, size, "%s", b.p);
-    buf_release(&b);
 }
 
 /* dict.update(arg) for one merge() argument, with Python's errors for what is not a dict. */
@@ -415,7 +316,7 @@ int jp_dict_update(struct jp_ctx *c, json_t *into, json_t *arg, bool *bad_key)
                                 i, len);
         if (json_is_string(e)) {
             s = json_string_value(e);
-            (void)jp_utf8_decode(s, json_string_length(e), &at, &cp);
+            (void)utf8_decode(s, json_string_length(e), &at, &cp);
             key = json_stringn_nocheck(s, at);
             val = json_stringn_nocheck(s + at, json_string_length(e) - at);
         } else if (json_is_object(e)) {
@@ -523,7 +424,7 @@ int jp_py_number(struct jp_ctx *c, const char *s, size_t len, json_t **out)
     /* Surrounding whitespace as str.strip() sees it. */
     while (i < end) {
         at = i;
-        (void)jp_utf8_decode(s, end, &at, &cp);
+        (void)utf8_decode(s, end, &at, &cp);
         if (!jp_py_space(cp))
             break;
         i = at;
@@ -533,7 +434,7 @@ int jp_py_number(struct jp_ctx *c, const char *s, size_t len, json_t **out)
         while (at > i && ((unsigned char)s[at] & 0xc0) == 0x80)
             at--;
         n = at;
-        (void)jp_utf8_decode(s, end, &n, &cp);
+        (void)utf8_decode(s, end, &n, &cp);
         if (!jp_py_space(cp))
             break;
         end = at;

@@ -30,7 +30,6 @@ int lambda_init_error(const char *message, const char *type)
 
     log_event(LOG_ERROR, "initialisation failed",
               json_pack("{s:s, s:s}", "errorType", type, "errorMessage", message));
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     if (lambda_rapi_init(&r, getenv("AWS_LAMBDA_RUNTIME_API"), &e) < 0) {
         log_msg(LOG_ERROR, "cannot report the init error: %s", e.msg);
         lambda_rapi_release(&r);
@@ -133,7 +132,8 @@ static int invocation_run(struct lambda_rt *rt)
 
     snprintf(path, sizeof(path), "/runtime/invocation/%s/response", r->request_id);
     if (payload) {
-        posted = lambda_rapi_call_retry(r, "response", path, payload, len, r->json_headers);
+        posted = lambda_rapi_call_retry(r, "response", path, payload, len, lambda_rapi_json_headers,
+                                        ARRAY_SIZE(lambda_rapi_json_headers));
     } else {
         snprintf(path, sizeof(path), "/runtime/invocation/%s/error", r->request_id);
         posted =
@@ -176,10 +176,6 @@ int lambda_run(struct mcp_server *s, const struct config *cfg)
     long long t0 = clock_mono_ms();
     int rc = 1;
 
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        log_msg(LOG_ERROR, "libcurl initialisation failed");
-        return 1;
-    }
     if (lambda_rapi_init(&rt.rapi, getenv("AWS_LAMBDA_RUNTIME_API"), &e) < 0) {
         log_msg(LOG_ERROR, "lambda: %s", e.msg);
         goto out;
@@ -197,7 +193,7 @@ int lambda_run(struct mcp_server *s, const struct config *cfg)
                         (json_int_t)(clock_mono_ms() - t0)));
     for (;;) {
         int status =
-            lambda_rapi_call_retry(&rt.rapi, "next", "/runtime/invocation/next", NULL, 0, NULL);
+            lambda_rapi_call_retry(&rt.rapi, "next", "/runtime/invocation/next", NULL, 0, NULL, 0);
         if (status < 0)
             break;
         if (status != 200 || !rt.rapi.request_id[0]) {
@@ -211,6 +207,5 @@ int lambda_run(struct mcp_server *s, const struct config *cfg)
 out:
     http_front_free(rt.front);
     lambda_rapi_release(&rt.rapi);
-    curl_global_cleanup();
     return rc;
 }

@@ -4,7 +4,7 @@
 /*
  * AWS Lambda custom runtime (Runtime API 2018-06-01) serving MCP behind a Function URL.
  *
- * lambda_run() is the whole runtime: one reused libcurl handle polls
+ * lambda_run() is the whole runtime: one kept-alive HTTP connection polls
  * GET /runtime/invocation/next (no timeout: the process is frozen between invocations),
  * turns each event into an HTTP request for the same Streamable HTTP rules the local server
  * uses (http_handle), and POSTs the reply to /runtime/invocation/{id}/response. One invocation

@@ -7,65 +7,33 @@
 #include <strings.h>
 #include <time.h>
 
+#include "clock.h"
 #include "log.h"
 #include "transport/lambda_event.h"
 #include "banned.h"
 
 #define RAPI_PREFIX             "/2018-06-01"
 #define RAPI_CONNECT_TIMEOUT_MS 2000L
-#define RAPI_POST_TIMEOUT_MS    30000L
+#define RAPI_POST_TIMEOUT_MS    30000LL
 
-static size_t on_body(char *p, size_t size, size_t n, void *opaque)
+const struct aws_header lambda_rapi_json_headers[1] = {{"Content-Type", "application/json"}};
+
+/* The body as it arrives: past the cap the rest is read and dropped (body.truncated). */
+static int on_body(void *arg, const struct aws_http_response *resp, const char *p, size_t n,
+                   struct err *e)
 {
-    struct lambda_rapi *r = opaque;
-    /* Past the cap the rest is read and dropped; body.truncated records it. */
-    if (buf_add(&r->body, p, size * n) < 0 && !r->body.truncated)
-        return 0; /* out of memory: fail the call */
-    return size * n;
+    struct lambda_rapi *r = arg;
+    (void)resp;
+    if (buf_add(&r->body, p, n) < 0 && !r->body.truncated)
+        return err_set(e, ERR_INTERNAL, "out of memory reading the answer");
+    return 0;
 }
 
-static void copy_header_value(char *dst, size_t cap, const char *v, size_t n)
+static void copy_header(char *dst, size_t cap, const struct aws_http_response *resp,
+                        const char *name)
 {
-    while (n > 0 && (*v == ' ' || *v == '\t')) {
-        v++;
-        n--;
-    }
-    while (n > 0 && (v[n - 1] == '\r' || v[n - 1] == '\n' || v[n - 1] == ' '))
-        n--;
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(dst, v, n);
-    dst[n] = '\0';
-}
-
-/* Where a header value goes in struct lambda_rapi, and its room. */
-#define FIELD(f) offsetof(struct lambda_rapi, f), sizeof(((struct lambda_rapi *)0)->f)
-
-static size_t on_header(char *p, size_t size, size_t n, void *opaque)
-{
-    struct lambda_rapi *r = opaque;
-    size_t len = size * n;
-    static const struct {
-        const char *name;
-        size_t off, cap;
-    } wanted[] = {
-        {"lambda-runtime-aws-request-id", FIELD(request_id)},
-        {"lambda-runtime-deadline-ms", FIELD(deadline)},
-        {"lambda-runtime-trace-id", FIELD(trace_id)},
-        {"lambda-runtime-invoked-function-arn", FIELD(function_arn)},
-    };
-    const char *colon = memchr(p, ':', len);
-
-    if (!colon)
-        return len;
-    for (size_t i = 0; i < ARRAY_SIZE(wanted); i++) {
-        size_t nl = strlen(wanted[i].name);
-        if ((size_t)(colon - p) == nl && strncasecmp(p, wanted[i].name, nl) == 0) {
-            copy_header_value((char *)r + wanted[i].off, wanted[i].cap, colon + 1, len - nl - 1);
-            break;
-        }
-    }
-    return len;
+    const char *v = aws_http_response_header(resp, name);
+    snprintf(dst, cap, "%s", v ? v : "");
 }
 
 int lambda_rapi_init(struct lambda_rapi *r, const char *api, struct err *e)
@@ -76,37 +44,15 @@ int lambda_rapi_init(struct lambda_rapi *r, const char *api, struct err *e)
         return err_set(e, ERR_INTERNAL, "AWS_LAMBDA_RUNTIME_API is not set");
     if ((size_t)snprintf(r->base, sizeof(r->base), "http://%s" RAPI_PREFIX, api) >= sizeof(r->base))
         return err_set(e, ERR_INTERNAL, "AWS_LAMBDA_RUNTIME_API is too long");
-    r->curl = curl_easy_init();
-    r->json_headers = curl_slist_append(NULL, "Content-Type: application/json");
-    /* libcurl would otherwise send Expect: 100-continue for large bodies and wait for it. */
-    if (r->json_headers)
-        r->json_headers = curl_slist_append(r->json_headers, "Expect:");
-    if (!r->curl || !r->json_headers)
-        return err_set(e, ERR_INTERNAL, "out of memory setting up libcurl");
-
-    /* Options that hold for every call on the reused handle. */
-    curl_easy_setopt(r->curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(r->curl, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(r->curl, CURLOPT_PROXY, ""); /* never route the Runtime API via a proxy */
-    curl_easy_setopt(r->curl, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-    curl_easy_setopt(r->curl, CURLOPT_CONNECTTIMEOUT_MS, RAPI_CONNECT_TIMEOUT_MS);
-    curl_easy_setopt(r->curl, CURLOPT_USERAGENT, "awscli-mcp/" AWSCLI_MCP_VERSION);
-    curl_easy_setopt(r->curl, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(r->curl, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(r->curl, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(r->curl, CURLOPT_HEADERDATA, r);
-    curl_easy_setopt(r->curl, CURLOPT_ERRORBUFFER, r->curl_error);
-    return 0;
+    struct aws_http_options o = {.connect_timeout_ms = RAPI_CONNECT_TIMEOUT_MS};
+    return aws_http_client_new(&o, &r->http, e);
 }
 
 void lambda_rapi_release(struct lambda_rapi *r)
 {
-    if (r->curl)
-        curl_easy_cleanup(r->curl);
-    curl_slist_free_all(r->json_headers);
+    aws_http_client_free(r->http);
+    r->http = NULL;
     buf_release(&r->body);
-    r->curl = NULL;
-    r->json_headers = NULL;
 }
 
 /*
@@ -114,35 +60,45 @@ void lambda_rapi_release(struct lambda_rapi *r)
  * timed out), with the reason in e.
  */
 static int lambda_rapi_call(struct lambda_rapi *r, const char *path, const char *body, size_t len,
-                            struct curl_slist *headers, struct err *e)
+                            const struct aws_header *headers, size_t n, struct err *e)
 {
     char url[600];
-    CURLcode cc;
-    long status = 0;
+    struct aws_http_response resp;
+    int rc;
 
     snprintf(url, sizeof(url), "%s%s", r->base, path);
     buf_reset(&r->body);
-    r->curl_error[0] = '\0';
-    curl_easy_setopt(r->curl, CURLOPT_URL, url);
-    if (body) {
-        curl_easy_setopt(r->curl, CURLOPT_POST, 1L);
-        curl_easy_setopt(r->curl, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(r->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-        curl_easy_setopt(r->curl, CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt(r->curl, CURLOPT_TIMEOUT_MS, RAPI_POST_TIMEOUT_MS);
-    } else {
+    r->body.truncated = false;
+    /* The Runtime API is whatever Lambda put in AWS_LAMBDA_RUNTIME_API (127.0.0.1:9001). A
+     * GET has no time limit: the process is frozen between invocations and the GET resumes. */
+    struct aws_http_request q = {.method = body ? "POST" : "GET",
+                                 .url = url,
+                                 .headers = body ? headers : NULL,
+                                 .n_headers = body ? n : 0,
+                                 .body = body,
+                                 .body_len = body ? len : 0,
+                                 .deadline_ms = body ? clock_mono_ms() + RAPI_POST_TIMEOUT_MS : 0,
+                                 .max_response = (size_t)-1 / 2, /* the cap is the buffer's */
+                                 .on_body = on_body,
+                                 .arg = r,
+                                 .allow_http = true};
+    if (!body)
         r->request_id[0] = r->deadline[0] = r->trace_id[0] = r->function_arn[0] = '\0';
-        curl_easy_setopt(r->curl, CURLOPT_HTTPGET, 1L);
-        curl_easy_setopt(r->curl, CURLOPT_HTTPHEADER, NULL);
-        /* No timeout: the process is frozen between invocations and the GET resumes. */
-        curl_easy_setopt(r->curl, CURLOPT_TIMEOUT_MS, 0L);
+    aws_http_response_init(&resp);
+    rc = aws_http_send(r->http, &q, &resp, e);
+    if (rc == 0) {
+        rc = (int)resp.status;
+        if (!body) {
+            copy_header(r->request_id, sizeof(r->request_id), &resp,
+                        "lambda-runtime-aws-request-id");
+            copy_header(r->deadline, sizeof(r->deadline), &resp, "lambda-runtime-deadline-ms");
+            copy_header(r->trace_id, sizeof(r->trace_id), &resp, "lambda-runtime-trace-id");
+            copy_header(r->function_arn, sizeof(r->function_arn), &resp,
+                        "lambda-runtime-invoked-function-arn");
+        }
     }
-    cc = curl_easy_perform(r->curl);
-    if (cc != CURLE_OK)
-        return err_set(e, ERR_INTERNAL, "%s",
-                       r->curl_error[0] ? r->curl_error : curl_easy_strerror(cc));
-    curl_easy_getinfo(r->curl, CURLINFO_RESPONSE_CODE, &status);
-    return (int)status;
+    aws_http_response_release(&resp);
+    return rc;
 }
 
 static void sleep_ms(long ms)
@@ -153,14 +109,14 @@ static void sleep_ms(long ms)
 }
 
 int lambda_rapi_call_retry(struct lambda_rapi *r, const char *what, const char *path,
-                           const char *body, size_t len, struct curl_slist *headers)
+                           const char *body, size_t len, const struct aws_header *headers, size_t n)
 {
     static const long backoff_ms[] = {100, 300, 900};
     struct err e = ERR_INIT;
     int status = -1;
 
     for (int attempt = 1; attempt <= LAMBDA_RAPI_ATTEMPTS; attempt++) {
-        status = lambda_rapi_call(r, path, body, len, headers, &e);
+        status = lambda_rapi_call(r, path, body, len, headers, n, &e);
         if (status >= 0 && status < 500)
             return status;
         if (status >= 500)
@@ -191,21 +147,14 @@ static char *error_body(const char *message, const char *type, size_t *len)
 int lambda_rapi_post_error(struct lambda_rapi *r, const char *what, const char *path,
                            const char *message, const char *type)
 {
-    char type_header[200];
-    struct curl_slist *h = NULL;
     size_t len = 0;
     char *body = error_body(message, type, &len);
+    struct aws_header h[2] = {{"Lambda-Runtime-Function-Error-Type", type},
+                              {"Content-Type", "application/json"}};
     int status = -1;
 
-    snprintf(type_header, sizeof(type_header), "Lambda-Runtime-Function-Error-Type: %s", type);
-    h = curl_slist_append(NULL, type_header);
-    if (h)
-        h = curl_slist_append(h, "Content-Type: application/json");
-    if (h)
-        h = curl_slist_append(h, "Expect:");
-    if (body && h)
-        status = lambda_rapi_call_retry(r, what, path, body, len, h);
-    curl_slist_free_all(h);
+    if (body)
+        status = lambda_rapi_call_retry(r, what, path, body, len, h, ARRAY_SIZE(h));
     free(body);
     return status;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "jmespath/jmespath.h"
+#include "pyjson.h"
 
 static const char doc_text[] =
     "{\"logGroups\":[{\"logGroupName\":\"/aws/lambda/a\",\"storedBytes\":10,\"creationTime\":1.5},"
@@ -49,7 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         if (use.values > lim.max_values || use.string_bytes > lim.max_string_bytes)
             abort();
-        if (rc == 0 && (jp_dump(out, true, -1, &b) < 0 || jp_cli_print(out, JP_CLI_JSON, &b) < 0))
+        if (rc == 0 &&
+            (pyjson_dump(out, PYJSON_COMPACT, &b) < 0 || pyjson_dump(out, PYJSON_CLI, &b) < 0))
             abort();
     }
     buf_release(&b);

@@ -22,6 +22,8 @@
  *                                       "reason": T (handoff, error)}
  *   engine_tool run-parallel N WORDS... the same command on N threads at once, one engine:
  *                                       N lines, in thread order
+ *   engine_tool run-serial N WORDS...   the same command N times in turn on one engine (the
+ *                                       kept-alive connection reused): N lines
  *   engine_tool run-cancel MS WORDS...  cancels the call MS ms after it starts
  * The run commands take their engine options from the environment: ENGINE_ENDPOINT_URL,
  * ENGINE_AWS_CLI, ENGINE_MAX_STDOUT (default 262144), ENGINE_MAX_STDERR (65536), and
@@ -314,6 +316,22 @@ static void *run_one(void *arg)
     return NULL;
 }
 
+static int cmd_serial(int times, char **words, size_t n)
+{
+    struct engine *eng = tool_engine();
+
+    for (int i = 0; i < times; i++) {
+        struct one_run o = {eng, words, n};
+
+        atomic_init(&o.cancel, false);
+        run_one(&o);
+        puts(o.line);
+        free(o.line);
+    }
+    engine_free(eng);
+    return 0;
+}
+
 static int cmd_run(int threads, long cancel_ms, char **words, size_t n)
 {
     struct engine *eng = tool_engine();
@@ -351,6 +369,8 @@ int main(int argc, char **argv)
         return cmd_run(1, -1, argv + 2, (size_t)argc - 2);
     if (argc >= 3 && strcmp(argv[1], "run-parallel") == 0)
         return cmd_run(atoi(argv[2]), -1, argv + 3, (size_t)argc - 3);
+    if (argc >= 3 && strcmp(argv[1], "run-serial") == 0)
+        return cmd_serial(atoi(argv[2]), argv + 3, (size_t)argc - 3);
     if (argc >= 3 && strcmp(argv[1], "run-cancel") == 0)
         return cmd_run(1, atol(argv[2]), argv + 3, (size_t)argc - 3);
     if (argc >= 2 && strcmp(argv[1], "request") == 0)

@@ -4,13 +4,16 @@
  * writes it, or "E " and the error kind ("syntax", "invalid-type", ...) and a tab and the
  * message. tests/integration/test_jmespath_differential.py prints the same from jmespath.py.
  * With "--cli", prints "R " and a JSON array instead: what `aws --output json` would print for
- * the result, and what `--output text` would (null when the result is not a scalar).
+ * the result, and what `--output text` would (src/engine/output.h; null when the engine would
+ * hand the text to the CLI).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/output.h"
 #include "jmespath/jmespath.h"
+#include "pyjson.h"
 
 static void escape_line(const char *s)
 {
@@ -53,12 +56,12 @@ int main(int argc, char **argv)
             struct buf text = BUF_INIT(0);
             json_t *pair;
             char *line_out;
-            if (jp_cli_print(out, JP_CLI_JSON, &b) < 0)
+            struct err oe = ERR_INIT;
+            if (output_json(out, &b, &oe) != 0)
                 (void)!buf_adds(&b, "(failed)");
             pair = json_pack("[s#o]", b.p, b.len,
-                             jp_cli_print(out, JP_CLI_TEXT, &text) < 0
-                                 ? json_null()
-                                 : json_stringn(text.p, text.len));
+                             output_text(out, &text, &oe) != 0 ? json_null()
+                                                               : json_stringn(text.p, text.len));
             line_out = json_dumps(pair, JSON_COMPACT);
             printf("R %s\n", line_out ? line_out : "(failed)");
             free(line_out);
@@ -66,7 +69,7 @@ int main(int argc, char **argv)
             buf_release(&text);
             json_decref(out);
         } else {
-            if (jp_dump(out, true, -1, &b) < 0)
+            if (pyjson_dump(out, PYJSON_COMPACT, &b) < 0)
                 (void)!buf_adds(&b, "(out of memory)");
             printf("R %s\n", b.p);
             json_decref(out);

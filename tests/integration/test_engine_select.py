@@ -122,9 +122,14 @@ class Server:
             ok = self.log_added.wait_for(lambda: any(pred(x) for x in self.log), timeout=WAIT_S)
             return next((x for x in self.log if pred(x)), None) if ok else None
 
-    def audits(self):
-        with self.log_added:
+    def audits(self, count=0):
+        """The audit lines, once there are at least `count` (stderr is read by a thread of
+        its own: a reply on stdout can arrive before the audit line written ahead of it)."""
+        def lines():
             return [x for x in self.log if x.get("message") == "audit"]
+        with self.log_added:
+            self.log_added.wait_for(lambda: len(lines()) >= count, timeout=WAIT_S)
+            return lines()
 
     def close(self):
         try:
@@ -206,6 +211,8 @@ def case_moto():
             r.check("cli: `%s` answered" % cmd, isinstance(sc(cli).get("exitCode"), int), cli)
 
         # The audit lines say which engine ran; a native call has words, not an argv.
+        for s in servers.values():
+            s.audits(len(commands))  # one line per call
         a = servers["native"].audits()
         ok = [x for x in a if x.get("outcome") == "ok"]
         r.check("native audit: engine native, words, no argv",

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # ctest-timeout: 300
-# ctest-cases: argv aws_ini engine_args http jmespath lambda_event mcp shorthand
+# ctest-cases: argv aws_http_parse aws_ini engine_args http jmespath lambda_event mcp shorthand
 # Builds every libFuzzer target in tests/fuzz/ with clang (ASan + UBSan + libFuzzer) and runs
 # each for FUZZ_SECONDS (default 15) from its seed corpus, so that a parser change that crashes,
 # leaks or breaks a target's contract fails the suite. Longer runs: tests/fuzz/README.md.
 # Runs in the normal suite only (the targets carry their own sanitizers).
-# Usage: test_fuzz.sh [TARGET...]   TARGET: argv, http, jmespath, lambda_event, mcp (default: all)
+# Usage: test_fuzz.sh [TARGET...]   TARGET: argv, aws_http_parse, http, jmespath, ... (default: all)
 set -uo pipefail
 src=${SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 out=${BUILD_DIR:-$src/build}/fuzz

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 # ctest-timeout: 180
-"""How the AWS CLI prints a --query result, against jp_cli_print (src/jmespath/jmespath.h).
+"""How the AWS CLI prints a --query result, against src/jmespath + src/engine/output.h.
 
 Each query runs over a reply-shaped document through the CLI's own formatters
 (awscli.formatter.JSONFormatter and TextFormatter, with the query compiled by jmespath.py as
 the CLI compiles it) and through tests/helpers/jp_driver --cli; the printed text must be the
-same byte for byte: --output json for every result, --output text for scalars. Two queries
-also go through the real `aws` program, to show that the formatter path is the CLI's.
+same byte for byte: --output json for every result, --output text for every result the engine
+does not hand to the CLI (and it must never hand over a scalar). Two queries also go through
+the real `aws` program, to show that the formatter path is the CLI's.
 """
 import io
 import json
@@ -65,7 +66,7 @@ def main():
         ours = json.loads(line[2:]) if line.startswith("R ") else [line, None]
         scalar = not isinstance(jmespath.search(query, DOC), (list, dict))
         checks = [("json", cli_prints("json", query), ours[0])]
-        if scalar:
+        if scalar or ours[1] is not None:
             checks.append(("text", cli_prints("text", query), ours[1]))
         for kind, want, got in checks:
             if want == got:

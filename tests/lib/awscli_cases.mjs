@@ -244,11 +244,18 @@ export async function runCases(r, connect, label, opts = {}) {
     await r.step(`${label}: audit log`, async () => {
       const lines = main.stderr().split('\n').filter((l) => l.includes('"audit"'));
       const audits = lines.map((l) => { try { return JSON.parse(l); } catch (e) { return {}; } });
-      const desc = audits.find((a) => a.argv && a.argv.includes('describe-log-groups'));
+      const desc = audits.find((a) => (a.argv || a.words || []).includes('describe-log-groups'));
       r.check(`${label}: audit lines written`, audits.length >= 10, audits.length);
-      r.eq(`${label}: audit argv as run`, desc?.argv,
-        [AWS_CLI, 'logs', 'describe-log-groups', '--no-cli-pager', '--output', 'json',
-          '--endpoint-url', moto.endpoint]);
+      // The CLI's call lists its argv as run; a native call (no process) the words it ran.
+      if (desc?.engine === 'cli') {
+        r.eq(`${label}: audit argv as run`, desc?.argv,
+          [AWS_CLI, 'logs', 'describe-log-groups', '--no-cli-pager', '--output', 'json',
+            '--endpoint-url', moto.endpoint]);
+      } else {
+        r.eq(`${label}: audit engine`, desc?.engine, 'native');
+        r.eq(`${label}: audit words as run`, desc?.words, ['logs', 'describe-log-groups']);
+        r.eq(`${label}: no argv for a native call`, desc?.argv, undefined);
+      }
       r.check(`${label}: audit outcome refused`, audits.some((a) => a.outcome === 'refused'));
       r.check(`${label}: audit has no secret`, !main.stderr().includes(SECRET));
     }, 10000);

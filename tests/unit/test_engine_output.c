@@ -1,4 +1,4 @@
-/* Unit tests of the engine's output formatting (src/engine/output, src/engine/pyrepr). The
+/* Unit tests of the engine's output formatting (src/engine/output). The
  * differential test against the CLI's own formatters is tests/integration/test_engine_output.py. */
 #include <string.h>
 
@@ -6,31 +6,6 @@
 #include "check.h"
 #include "engine/engine.h"
 #include "engine/output.h"
-#include "engine/pyrepr.h"
-
-static const char *repr(double v)
-{
-    static char s[PYREPR_MAX];
-
-    if (!pyrepr_double(v, s))
-        return "(none)";
-    return s;
-}
-
-TEST(python_float_repr)
-{
-    CHECK_STR(repr(0.1), "0.1");
-    CHECK_STR(repr(1e-07), "1e-07");
-    CHECK_STR(repr(123456789.125), "123456789.125");
-    CHECK_STR(repr(5.0), "5.0");
-    CHECK_STR(repr(-0.0), "-0.0");
-    CHECK_STR(repr(1e16), "1e+16");
-    CHECK_STR(repr(1e15), "1000000000000000.0");
-    CHECK_STR(repr(0.0001), "0.0001");
-    CHECK_STR(repr(1.0 / 3), "0.3333333333333333");
-    CHECK_STR(repr(5e-324), "5e-324");
-    CHECK_STR(repr(1.7976931348623157e308), "1.7976931348623157e+308");
-}
 
 static void formats(const char *json, int text, const char *want)
 {
@@ -53,6 +28,21 @@ TEST(json_indent_and_escapes)
             "{\n    \"a\": [\n        1,\n        2.5,\n        {}\n    ],\n"
             "    \"b\": \"t\\t\\u0001\xc3\xa9\"\n}\n");
     formats("null", 0, "null\n");
+}
+
+/* What `aws ... --query Q --output json|text` prints for a scalar result
+ * (tests/integration/test_jmespath_cli.py compares many more with the CLI's own formatter). */
+TEST(query_scalars_as_the_cli)
+{
+    formats("\"a\\\"\\u00fc\"", 0, "\"a\\\"\xc3\xbc\"\n");
+    formats("\"a\\\"\\u00fc\"", 1, "a\"\xc3\xbc\n");
+    formats("1e16", 0, "1e+16\n");
+    formats("2.0", 1, "2.0\n");
+    formats("true", 0, "true\n");
+    formats("true", 1, "True\n");
+    formats("null", 0, "null\n");
+    formats("null", 1, "None\n");
+    formats("[1, {\"a\": []}]", 0, "[\n    1,\n    {\n        \"a\": []\n    }\n]\n");
 }
 
 TEST(text_rows_and_identifiers)

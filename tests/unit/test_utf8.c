@@ -183,4 +183,26 @@ TEST(repair_leaves_valid_text_and_its_buffer_alone)
     buf_release(&b);
 }
 
+static void check_decode(const char *s, size_t n, uint32_t cp, size_t next, int rc)
+{
+    size_t i = 0;
+    uint32_t got = 0;
+
+    CHECK_INT(utf8_decode(s, n, &i, &got), rc);
+    CHECK_INT((long long)got, (long long)cp);
+    CHECK_INT((long long)i, (long long)next);
+}
+
+TEST(decode_gives_code_points_and_fffd_for_maximal_subparts)
+{
+    check_decode("A", 1, 'A', 1, 0);
+    check_decode("\xc3\xa9", 2, 0xE9, 2, 0);
+    check_decode("\xe2\x82\xac", 3, 0x20AC, 3, 0);
+    check_decode("\xf0\x9f\x98\x80", 4, 0x1F600, 4, 0);
+    check_decode("\x80", 1, 0xFFFD, 1, -1);         /* a stray continuation byte */
+    check_decode("\xe2\x82", 2, 0xFFFD, 2, -1);     /* cut short: the whole subpart */
+    check_decode("\xed\xa0\x80", 3, 0xFFFD, 1, -1); /* a surrogate */
+    check_decode("\xc0\xaf", 2, 0xFFFD, 1, -1);     /* an overlong form */
+}
+
 CHECK_MAIN

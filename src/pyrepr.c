@@ -1,4 +1,4 @@
-#include "engine/pyrepr.h"
+#include "pyrepr.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -14,17 +14,19 @@
  * same double has the same digits: both pick, among the shortest strings that round-trip, the
  * one nearest the exact value.
  */
-bool pyrepr_double(double v, char dst[PYREPR_MAX])
+void pyrepr_double(double v, char dst[PYREPR_MAX])
 {
     char tmp[40], digits[20];
     int prec, exp10, nd = 0, decpt;
     size_t o = 0;
 
-    if (isnan(v) || isinf(v))
-        return false;
+    if (isnan(v) || isinf(v)) {
+        snprintf(dst, PYREPR_MAX, "%s", isnan(v) ? "nan" : v < 0 ? "-inf" : "inf");
+        return;
+    }
     if (v == 0) {
         snprintf(dst, PYREPR_MAX, "%s", signbit(v) ? "-0.0" : "0.0");
-        return true;
+        return;
     }
     for (prec = 1; prec <= 17; prec++) {
         snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, v);
@@ -50,7 +52,7 @@ bool pyrepr_double(double v, char dst[PYREPR_MAX])
             o += (size_t)nd - 1;
         }
         snprintf(dst + o, PYREPR_MAX - o, "e%c%02d", exp10 < 0 ? '-' : '+', abs(exp10));
-        return true;
+        return;
     }
     if (decpt <= 0) {
         dst[o++] = '0';
@@ -74,5 +76,4 @@ bool pyrepr_double(double v, char dst[PYREPR_MAX])
         o += (size_t)(nd - decpt);
     }
     dst[o] = '\0';
-    return true;
 }
