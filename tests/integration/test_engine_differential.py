@@ -42,6 +42,7 @@ import os
 import queue
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -493,6 +494,10 @@ def main():
         for s in servers:
             s.close()
         subprocess.run(["bash", MOTO, "stop", state], capture_output=True, timeout=60)
+    if failed:
+        print("the servers' logs: %s/{ref,cand}.log" % tmp)
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
     print("%d passed, %d failed" % (len(rows) - failed if failed < len(rows) else 0, failed))
     return 1 if failed else 0
 
