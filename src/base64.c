@@ -32,7 +32,7 @@ char *base64_encode(const void *data, size_t n, size_t *out_len)
     return out;
 }
 
-static int value_of(unsigned char c)
+int base64_value(unsigned char c)
 {
     if (c >= 'A' && c <= 'Z')
         return c - 'A';
@@ -66,7 +66,7 @@ char *base64_decode(const char *s, size_t n, size_t *out_len)
                 v[k] = 0;
                 continue;
             }
-            v[k] = pad ? -1 : value_of(c); /* nothing may follow padding */
+            v[k] = pad ? -1 : base64_value(c); /* nothing may follow padding */
             if (v[k] < 0) {
                 free(out);
                 return NULL;

@@ -19,4 +19,7 @@ char *base64_encode(const void *p, size_t n, size_t *out_len);
  */
 char *base64_decode(const char *s, size_t n, size_t *out_len);
 
+/* The 6-bit value of one character of the standard alphabet, or -1 for any other byte. */
+int base64_value(unsigned char c);
+
 #endif

@@ -60,17 +60,6 @@ static bool is_input_token(const struct model_paginator *pg, int ninput, const c
     return false;
 }
 
-static int b64_value(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
 /*
  * base64.b64decode(token.encode()) as Python 3.11 runs it (binascii.a2b_base64, not strict):
  * bytes outside the alphabet are skipped; '=' after two or three characters of a quantum ends
@@ -91,7 +80,7 @@ static bool py_b64decode(const char *s, size_t n, unsigned char *out, size_t *le
                 return true;
             continue;
         }
-        if ((v = b64_value((unsigned char)s[i])) < 0)
+        if ((v = base64_value((unsigned char)s[i])) < 0)
             continue;
         pads = 0;
         switch (quad) {
