@@ -13,6 +13,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from checks import check, summary  # noqa: E402
+
 SOURCE_DIR = os.path.abspath(os.environ.get("SOURCE_DIR", os.getcwd()))
 BUILD_DIR = os.path.abspath(os.environ.get("BUILD_DIR", os.path.join(SOURCE_DIR, "build")))
 BIN = os.environ.get("AWSCLI_MCP_BIN") or os.path.join(BUILD_DIR, "awscli-mcp")
@@ -21,17 +24,7 @@ AWS = "/usr/bin/aws"
 BOMB = ("logs describe-log-groups --generate-cli-skeleton output --query 'to_string(@)"
         + " | to_string([@,@,@,@,@,@,@,@])" * 6 + "'")
 
-passed = failed = 0
 
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok", name)
-    else:
-        failed += 1
-        print("FAIL", name, str(detail)[:600])
 
 
 class Stdio:
@@ -128,8 +121,7 @@ def main():
         s.close()
     finally:
         subprocess.run(["bash", MOTO, "stop", state], capture_output=True, timeout=60)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

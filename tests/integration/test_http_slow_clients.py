@@ -21,6 +21,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from checks import check, summary  # noqa: E402
+
 SOURCE_DIR = os.path.abspath(os.environ.get("SOURCE_DIR", os.getcwd()))
 BUILD_DIR = os.path.abspath(os.environ.get("BUILD_DIR", os.path.join(SOURCE_DIR, "build")))
 BIN = os.environ.get("AWSCLI_MCP_BIN") or os.path.join(BUILD_DIR, "awscli-mcp")
@@ -31,17 +34,7 @@ DEADLINE_S = 10
 FLOOD = 80
 FLOOD_S = 40
 
-passed = failed = 0
 
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok", name)
-    else:
-        failed += 1
-        print("FAIL", name, str(detail)[:400])
 
 
 def free_port():
@@ -182,8 +175,7 @@ def main():
         except subprocess.TimeoutExpired:
             srv.kill()
         log.close()
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -34,18 +34,11 @@ SANITIZE = os.environ.get("SANITIZE", "0") in ("1", "ON", "TRUE", "true")
 sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "lambda"))
 from harnesslib import Harness  # noqa: E402
 
-passed = failed = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from checks import check, summary  # noqa: E402
+
 TMP = tempfile.mkdtemp(prefix="stress-faults-")
 
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok", name)
-    else:
-        failed += 1
-        print("FAIL", name, str(detail)[:500])
 
 
 def init_msgs():
@@ -331,8 +324,7 @@ def main():
         test_concurrency_moto()
     finally:
         shutil.rmtree(TMP, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":
